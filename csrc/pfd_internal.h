@@ -1,0 +1,97 @@
+/*
+ * The C layer of procfd: spawning a child together with its handle, and the
+ * raw pidfd system calls. Nothing here is public API: the Go package calls it
+ * through cgo, and every symbol is prefixed pfd_ and hidden from libprocfd.so.
+ *
+ * Every int-returning function returns 0 (or a documented non-negative
+ * value) on success and a negative errno on failure.
+ */
+#ifndef PFD_INTERNAL_H
+#define PFD_INTERNAL_H
+
+#include <sys/resource.h>
+#include <sys/types.h>
+
+/* pfd_spawn_req.flags */
+enum {
+	PFD_SETSID = 1 << 0,
+	PFD_SETPGID = 1 << 1,
+};
+
+/* The step of the child's setup that failed, reported in pfd_spawn_res. */
+enum pfd_step {
+	PFD_STEP_NONE = 0,
+	PFD_STEP_SIGNALS,
+	PFD_STEP_SETSID,
+	PFD_STEP_SETPGID,
+	PFD_STEP_FILES,
+	PFD_STEP_CHDIR,
+	PFD_STEP_EXEC,
+};
+
+/* The most descriptors a child may be given: bounds the child's stack use. */
+#define PFD_MAX_FILES 1024
+
+struct pfd_spawn_req {
+	const char *path;    /* executed as is: no PATH search */
+	char *const *argv;   /* NULL-terminated */
+	char *const *envp;   /* NULL-terminated */
+	const char *dir;     /* NULL: the caller's */
+	const int *fds;      /* the child's descriptor i is fds[i]; -1: closed */
+	int nfds;            /* 0: the child inherits the caller's descriptors */
+	int flags;           /* PFD_SETSID, PFD_SETPGID */
+	int want_pidfd;      /* 1: return a pidfd; 0: return a death pipe */
+};
+
+struct pfd_spawn_res {
+	int pid;
+	int fd;              /* pidfd or the death pipe's read end; close-on-exec, non-blocking */
+	int failed_step;     /* enum pfd_step: which setup step failed */
+};
+
+/*
+ * pfd_spawn starts req->path as a child with vfork semantics and returns its
+ * handle descriptor in res. If the child cannot exec, it returns the child's
+ * errno (step in res->failed_step) and the child is already reaped.
+ */
+int pfd_spawn(const struct pfd_spawn_req *req, struct pfd_spawn_res *res);
+
+/* Raw pidfd system calls; they need no libc support. */
+int pfd_pidfd_open(int pid, unsigned int flags);
+int pfd_pidfd_send_signal(int pidfd, int sig);
+
+/* waitid idtypes understood by pfd_waitid. */
+enum { PFD_P_PID = 1, PFD_P_PIDFD = 3 };
+
+/*
+ * pfd_waitid calls waitid(idtype, id, options) and, on success, stores the
+ * child's pid (0 with WNOHANG while it still runs) and a wait(2)-style status
+ * word in *pid and *wstatus, and its resource usage in *ru if ru is not NULL.
+ */
+int pfd_waitid(int idtype, int id, int options, int *pid, int *wstatus, struct rusage *ru);
+
+/*
+ * pfd_pidfd_exit_status reads the exit status that the kernel keeps with a
+ * pidfd after the process was reaped (PIDFD_GET_INFO with PIDFD_INFO_EXIT,
+ * Linux 6.15+). Returns 1 and stores a wait(2)-style status in *wstatus, 0 if
+ * the kernel has no exit status for it (not reaped yet, or too old a kernel).
+ */
+int pfd_pidfd_exit_status(int pidfd, int *wstatus);
+
+/*
+ * pfd_probe_pidfd checks that every pidfd operation procfd relies on works
+ * here: pidfd_open, waitid(P_PIDFD), pidfd_send_signal and clone with
+ * CLONE_PIDFD. On failure *failed_call names the call that failed.
+ */
+int pfd_probe_pidfd(const char **failed_call);
+
+/*
+ * pfd_clone_vfork runs fn(arg) in a new child that shares the caller's memory
+ * on the given stack (CLONE_VM|CLONE_VFORK) and returns its pid once the
+ * child has called execve or exited. With want_pidfd it also stores a pidfd
+ * for the child in *pidfd. SIGCHLD is the child's exit signal.
+ */
+int pfd_clone_vfork(int want_pidfd, int (*fn)(void *), void *arg, void *stack, size_t stack_size,
+		    int *pidfd);
+
+#endif

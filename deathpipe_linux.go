@@ -1,0 +1,192 @@
+package procfd
+
+// The death-pipe backend (the forkfd idea): the child alone holds the write
+// end of a pipe, and the parent polls the read end, which reaches EOF when
+// every process holding the write end has ended. EOF is only a hint: it is
+// confirmed with waitid on the PID, which is safe because the PID stays ours
+// until we reap it.
+//
+// EOF can mislead in two ways, and SIGCHLD covers both:
+//   - a child that closes all its descriptors and runs on gives EOF early:
+//     waitid says it still runs, so we keep waiting;
+//   - a grandchild that inherited the write end and outlives the child
+//     delays EOF: the child's SIGCHLD makes us look anyway.
+// One goroutine watches SIGCHLD for all pipe handles (see sigchldWatch).
+
+import (
+	"errors"
+	"os"
+	"os/signal"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// The longest pause between two waitid calls after EOF, while waiting for
+// a child that closed its pipe but still runs. SIGCHLD ends the wait at
+// once; this poll is what remains if SIGCHLD is ignored or lost.
+const pipeRecheckMax = 100 * time.Millisecond
+
+type pipeHandle struct {
+	pid   int
+	rawfd int
+	file  *os.File
+	conn  syscall.RawConn
+}
+
+func newPipeHandle(readEnd, pid int) (*pipeHandle, error) {
+	file := os.NewFile(uintptr(readEnd), "deathpipe:"+strconv.Itoa(pid))
+	conn, err := file.SyscallConn()
+	if err != nil {
+		file.Close()
+		return nil, err
+	}
+	return &pipeHandle{pid: pid, rawfd: readEnd, file: file, conn: conn}, nil
+}
+
+// reap looks once, without blocking, for the child's exit and reaps it.
+// Called through h.tryFinish, so with h.mu held.
+func (p *pipeHandle) reap() (*Status, error, bool) {
+	pid, ws, ru, err := cWaitid(idPid, p.pid, unix.WEXITED|unix.WNOHANG)
+	switch {
+	case err == syscall.ECHILD:
+		return nil, ErrStatusLost, true
+	case err != nil:
+		return nil, waitError(p.pid, "waitid", err), true
+	case pid == 0:
+		return nil, nil, false
+	}
+	return statusFromWait(pid, ws, ru), nil, true
+}
+
+func (p *pipeHandle) await(h *handle) {
+	sigchldWatch.add(h, p)
+	defer sigchldWatch.remove(h)
+	// A SIGCHLD that came before add found nobody to look: look once now.
+	if h.tryFinish(p.reap) {
+		return
+	}
+	var buf [64]byte
+	for !h.isFinished() {
+		eof := false
+		err := p.conn.Read(func(fd uintptr) bool {
+			for {
+				n, err := unix.Read(int(fd), buf[:])
+				switch {
+				case n > 0: // someone wrote to it: not our protocol, drop it
+					continue
+				case err == syscall.EINTR:
+					continue
+				case err == syscall.EAGAIN:
+					return false
+				}
+				eof = true // EOF, or an error that no wait will cure
+				return true
+			}
+		})
+		switch {
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			// sigchldWatch finished h and woke us; the loop checks.
+			p.file.SetReadDeadline(time.Time{})
+		case err != nil:
+			h.finish(nil, ErrClosed)
+			return
+		case eof:
+			p.recheckUntilReaped(h)
+			return
+		}
+	}
+}
+
+// recheckUntilReaped runs after EOF: the child is gone or going, or it closed
+// its end and runs on. SIGCHLD usually finishes h first.
+func (p *pipeHandle) recheckUntilReaped(h *handle) {
+	for delay := time.Millisecond; !h.tryFinish(p.reap); delay = min(2*delay, pipeRecheckMax) {
+		t := time.NewTimer(delay)
+		select {
+		case <-h.done:
+			t.Stop()
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (p *pipeHandle) signal(h *handle, sig syscall.Signal) error {
+	// The PID is still ours (h is not finished, and reaping takes h.mu),
+	// but it may be a zombie: answer for it as the pidfd backend does.
+	pid, _, _, err := cWaitid(idPid, p.pid, unix.WEXITED|unix.WNOHANG|unix.WNOWAIT)
+	if err == nil && pid != 0 {
+		return os.ErrProcessDone
+	}
+	if err := unix.Kill(p.pid, sig); err != nil {
+		if err == syscall.ESRCH {
+			return os.ErrProcessDone
+		}
+		return os.NewSyscallError("kill", err)
+	}
+	return nil
+}
+
+func (p *pipeHandle) fd() uintptr { return uintptr(p.rawfd) }
+
+func (p *pipeHandle) release() error { return p.file.Close() }
+
+// sigchldWatch reaps, on every SIGCHLD, the pipe handles that are being
+// waited for.
+var sigchldWatch = &childWatch{waiting: make(map[*handle]*pipeHandle)}
+
+// childWatch is one goroutine, started on first use, that receives SIGCHLD
+// and tries to reap every waiting pipe handle. Each SIGCHLD costs one
+// waitid(WNOHANG) per waiting handle; SIGCHLD coalesces while a pass runs,
+// so passes never pile up. It only ever waits for its own handles' PIDs, so
+// children that other code owns are left alone.
+type childWatch struct {
+	mu      sync.Mutex
+	started bool
+	waiting map[*handle]*pipeHandle
+}
+
+func (w *childWatch) add(h *handle, p *pipeHandle) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.started {
+		w.started = true
+		sigs := make(chan os.Signal, 1)
+		signal.Notify(sigs, syscall.SIGCHLD)
+		go w.run(sigs)
+	}
+	w.waiting[h] = p
+}
+
+func (w *childWatch) remove(h *handle) {
+	w.mu.Lock()
+	delete(w.waiting, h)
+	w.mu.Unlock()
+}
+
+func (w *childWatch) run(sigs <-chan os.Signal) {
+	type entry struct {
+		h *handle
+		p *pipeHandle
+	}
+	var pass []entry
+	for range sigs {
+		w.mu.Lock()
+		pass = pass[:0]
+		for h, p := range w.waiting {
+			pass = append(pass, entry{h, p})
+		}
+		w.mu.Unlock()
+		for _, e := range pass {
+			if e.h.tryFinish(e.p.reap) {
+				// Wake its collector, which may sit on a pipe
+				// that a grandchild holds open.
+				e.p.file.SetReadDeadline(time.Now())
+			}
+		}
+	}
+}

@@ -1,0 +1,214 @@
+package procfd
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// Kernel versions behind the Linux backends:
+//
+//	5.2   clone with CLONE_PIDFD
+//	5.3   pidfd_open, clone3, pidfd polling
+//	5.4   waitid(P_PIDFD): from here on the pidfd backend works
+//	5.10  PIDFD_NONBLOCK
+//	6.15  PIDFD_GET_INFO with PIDFD_INFO_EXIT: statuses survive other reapers
+//
+// The probe tests the calls themselves rather than the version, since
+// seccomp policies and emulators (qemu-user) hide calls newer kernels have.
+
+// pidfdUnavailable is nil if the pidfd backend works here, and otherwise
+// the error of the first call that failed. Probed once.
+var pidfdUnavailable = sync.OnceValue(cProbePidfd)
+
+// backendEnv names the environment variable that forces a backend.
+const backendEnv = "PROCFD_BACKEND"
+
+func defaultBackend() Backend {
+	if b := Backend(os.Getenv(backendEnv)); b != "" && checkBackend(b) == nil {
+		return b
+	}
+	if pidfdUnavailable() == nil {
+		return BackendPidfd
+	}
+	return BackendPipe
+}
+
+// resolveBackend turns a requested backend ("" for the default) into one
+// that works here, or says why it cannot.
+func resolveBackend(b Backend) (Backend, error) {
+	if b == "" {
+		env := Backend(os.Getenv(backendEnv))
+		if env == "" {
+			return defaultBackend(), nil
+		}
+		if err := checkBackend(env); err != nil {
+			return "", fmt.Errorf("%s=%s: %w", backendEnv, env, err)
+		}
+		return env, nil
+	}
+	return b, checkBackend(b)
+}
+
+func checkBackend(b Backend) error {
+	switch b {
+	case BackendPipe:
+		return nil
+	case BackendPidfd:
+		if err := pidfdUnavailable(); err != nil {
+			return fmt.Errorf("backend %q: %w: %w", b, ErrUnsupported, err)
+		}
+		return nil
+	case BackendProcdesc, BackendHandle:
+		return fmt.Errorf("backend %q on %s: %w", b, runtime.GOOS, ErrUnsupported)
+	}
+	return fmt.Errorf("unknown backend %q: %w", b, syscall.EINVAL)
+}
+
+func start(path string, argv []string, attr *Attr) (*Handle, error) {
+	fail := func(err error) (*Handle, error) {
+		return nil, &os.PathError{Op: "procfd: start", Path: path, Err: err}
+	}
+	backend, err := resolveBackend(attr.Backend)
+	if err != nil {
+		return fail(err)
+	}
+	if err := checkStartArgs(path, argv, attr); err != nil {
+		return fail(err)
+	}
+	req := &spawnRequest{
+		path:      path,
+		argv:      argv,
+		env:       attr.Env,
+		dir:       attr.Dir,
+		setsid:    attr.Setsid,
+		setpgid:   attr.Setpgid,
+		wantPidfd: backend == BackendPidfd,
+	}
+	if req.env == nil {
+		req.env = os.Environ()
+	}
+	if attr.Files != nil {
+		req.fds = make([]int, len(attr.Files))
+		for i, f := range attr.Files {
+			req.fds[i] = -1
+			if f != nil {
+				req.fds[i] = int(f.Fd())
+			}
+		}
+	}
+
+	// As os/exec does: no descriptor that another goroutine opens without
+	// close-on-exec meanwhile can slip into the child.
+	syscall.ForkLock.Lock()
+	pid, fd, failure := cSpawn(req)
+	syscall.ForkLock.Unlock()
+	runtime.KeepAlive(attr.Files)
+	if failure != nil {
+		return fail(failure.err(attr.Dir))
+	}
+
+	var sys sysHandle
+	if backend == BackendPidfd {
+		sys, err = newPidfdHandle(fd, pid)
+	} else {
+		sys, err = newPipeHandle(fd, pid)
+	}
+	if err != nil {
+		// The child runs but cannot be awaited: stop it rather than lose it.
+		unix.Kill(pid, syscall.SIGKILL)
+		cWaitid(idPid, pid, unix.WEXITED)
+		unix.Close(fd)
+		return fail(err)
+	}
+	return newHandle(pid, backend, true, attr.KillOnClose, sys), nil
+}
+
+// checkStartArgs rejects what execve would reject or mangle, before any
+// process exists.
+func checkStartArgs(path string, argv []string, attr *Attr) error {
+	if path == "" {
+		return syscall.ENOENT
+	}
+	if len(argv) == 0 {
+		return errors.New("empty argv: argv[0] is required")
+	}
+	if len(attr.Files) > maxFiles {
+		return fmt.Errorf("%d files, at most %d: %w", len(attr.Files), maxFiles, syscall.EINVAL)
+	}
+	for _, list := range [][]string{{path, attr.Dir}, argv, attr.Env} {
+		for _, s := range list {
+			if strings.IndexByte(s, 0) >= 0 {
+				return fmt.Errorf("%q contains a NUL byte: %w", s, syscall.EINVAL)
+			}
+		}
+	}
+	return nil
+}
+
+// err describes a failed spawn: the child's errno, with the setup step it
+// failed in where that helps.
+func (f *spawnFailure) err(dir string) error {
+	switch f.step {
+	case stepExec:
+		return f.errno
+	case stepChdir:
+		return &os.PathError{Op: "chdir", Path: dir, Err: f.errno}
+	case stepNone:
+		return os.NewSyscallError("clone", f.errno)
+	}
+	return os.NewSyscallError(stepCall[f.step], f.errno)
+}
+
+func open(pid int) (*Handle, error) {
+	fail := func(err error) (*Handle, error) {
+		return nil, fmt.Errorf("procfd: open pid %d: %w", pid, err)
+	}
+	if pid <= 0 {
+		return fail(syscall.EINVAL)
+	}
+	backend := defaultBackend()
+	if backend != BackendPidfd {
+		return fail(fmt.Errorf("backend %q: %w", backend, ErrUnsupported))
+	}
+	fd, err := cPidfdOpen(pid)
+	if err != nil {
+		return fail(os.NewSyscallError("pidfd_open", err))
+	}
+	if err := unix.SetNonblock(fd, true); err != nil {
+		unix.Close(fd)
+		return fail(os.NewSyscallError("fcntl", err))
+	}
+	sys, err := newPidfdHandle(fd, pid)
+	if err != nil {
+		return fail(err)
+	}
+	return newHandle(pid, backend, false, false, sys), nil
+}
+
+func statusFromWait(pid int, ws syscall.WaitStatus, ru *syscall.Rusage) *Status {
+	st := &Status{Pid: pid, ExitCode: -1, Rusage: ru}
+	switch {
+	case ws.Exited():
+		st.ExitCode = ws.ExitStatus()
+	case ws.Signaled():
+		st.Signal = ws.Signal()
+		st.CoreDumped = ws.CoreDump()
+	}
+	return st
+}
+
+// waitError wraps a failed wait on pid; call names the system call, if the
+// error does not already.
+func waitError(pid int, call string, err error) error {
+	if call != "" {
+		err = os.NewSyscallError(call, err)
+	}
+	return fmt.Errorf("procfd: wait pid %d: %w", pid, err)
+}

@@ -1,0 +1,158 @@
+package procfd
+
+import (
+	"os"
+	"strconv"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// pidfdHandle is a handle on the pidfd backend. The pidfd is registered with
+// the runtime poller: it becomes readable when the process exits.
+type pidfdHandle struct {
+	rawfd int
+	file  *os.File
+	conn  syscall.RawConn
+}
+
+// exitInfoGrace bounds how long Wait on a process that has exited waits
+// for its exit status to appear in the kernel's pidfd info: for a process
+// that is not our child, that happens when its parent reaps it.
+const exitInfoGrace = 250 * time.Millisecond
+
+func newPidfdHandle(pidfd, pid int) (*pidfdHandle, error) {
+	file := os.NewFile(uintptr(pidfd), "pidfd:"+strconv.Itoa(pid))
+	conn, err := file.SyscallConn()
+	if err != nil {
+		file.Close()
+		return nil, err
+	}
+	return &pidfdHandle{rawfd: pidfd, file: file, conn: conn}, nil
+}
+
+// reapOutcome is what one non-blocking look at a process found.
+type reapOutcome int
+
+const (
+	stillRunning reapOutcome = iota
+	reaped                   // status (or its loss) is known
+	exitedNoInfo             // ended, but no status is available yet
+)
+
+func (p *pidfdHandle) await(h *handle) {
+	var outcome reapOutcome
+	err := p.conn.Read(func(fd uintptr) bool {
+		h.tryFinish(func() (*Status, error, bool) {
+			var st *Status
+			var err error
+			st, err, outcome = pidfdReap(h, int(fd))
+			return st, err, outcome == reaped
+		})
+		// A finished handle also ends the wait: exitedNoInfo is
+		// settled below, off the poller.
+		return outcome != stillRunning || h.isFinished()
+	})
+	if err != nil {
+		h.finish(nil, ErrClosed)
+		return
+	}
+	if outcome == exitedNoInfo {
+		p.awaitExitInfo(h)
+	}
+}
+
+// pidfdReap looks once, without blocking, for the process's exit status:
+// through waitid if it is our child, else through PIDFD_INFO_EXIT.
+func pidfdReap(h *handle, fd int) (*Status, error, reapOutcome) {
+	pid, ws, ru, err := cWaitid(idPidfd, fd, unix.WEXITED|unix.WNOHANG)
+	switch {
+	case err == nil && pid == 0, err == syscall.EAGAIN:
+		return nil, nil, stillRunning
+	case err == nil:
+		return statusFromWait(pid, ws, ru), nil, reaped
+	case err != syscall.ECHILD:
+		return nil, waitError(h.pid, "waitid", err), reaped
+	}
+	// ECHILD: not our child, or another reaper took it.
+	if !pollReadable(fd) {
+		return nil, nil, stillRunning
+	}
+	ws, ok, err := cPidfdExitStatus(fd)
+	if err != nil {
+		return nil, waitError(h.pid, "", err), reaped
+	}
+	if ok {
+		return statusFromWait(h.pid, ws, nil), nil, reaped
+	}
+	return nil, nil, exitedNoInfo
+}
+
+// awaitExitInfo gives the kernel exitInfoGrace to publish the exit status
+// of a process that has ended, then settles for ErrStatusLost (our child,
+// reaped by someone else) or ErrNoStatus.
+func (p *pidfdHandle) awaitExitInfo(h *handle) {
+	deadline := time.Now().Add(exitInfoGrace)
+	for delay := time.Millisecond; time.Now().Before(deadline); delay *= 2 {
+		time.Sleep(delay)
+		var outcome reapOutcome
+		err := p.conn.Control(func(fd uintptr) {
+			h.tryFinish(func() (*Status, error, bool) {
+				st, err, o := pidfdReap(h, int(fd))
+				outcome = o
+				return st, err, o == reaped
+			})
+		})
+		if err != nil {
+			h.finish(nil, ErrClosed)
+			return
+		}
+		if outcome == reaped || h.isFinished() {
+			return
+		}
+	}
+	if h.child {
+		h.finish(nil, ErrStatusLost)
+	} else {
+		h.finish(nil, ErrNoStatus)
+	}
+}
+
+func (p *pidfdHandle) signal(h *handle, sig syscall.Signal) error {
+	var err error
+	cerr := p.conn.Control(func(fd uintptr) {
+		// A readable pidfd means the process has exited; it may still
+		// be a zombie, which the kernel would let us "signal".
+		if pollReadable(int(fd)) {
+			err = os.ErrProcessDone
+			return
+		}
+		err = cPidfdSendSignal(int(fd), sig)
+	})
+	switch {
+	case cerr != nil:
+		return ErrClosed
+	case err == syscall.ESRCH:
+		return os.ErrProcessDone
+	case err != nil && err != os.ErrProcessDone:
+		return os.NewSyscallError("pidfd_send_signal", err)
+	}
+	return err
+}
+
+func (p *pidfdHandle) fd() uintptr { return uintptr(p.rawfd) }
+
+func (p *pidfdHandle) release() error { return p.file.Close() }
+
+// pollReadable reports whether fd is readable now, without waiting.
+func pollReadable(fd int) bool {
+	fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+	for {
+		n, err := unix.Poll(fds, 0)
+		if err == syscall.EINTR {
+			continue
+		}
+		return err == nil && n > 0 && fds[0].Revents&(unix.POLLIN|unix.POLLHUP) != 0
+	}
+}

@@ -1,0 +1,207 @@
+// Package procfd gives programs process handles: a handle owns exactly one
+// process, becomes readable when that process ends, signals it without a
+// PID-reuse race, and yields its exit status exactly once.
+//
+// On Linux a handle is a pidfd (Linux 5.4+), or, where pidfds are missing or
+// forbidden, the read end of a death pipe whose write end only the child
+// holds. Waiting goes through the Go runtime's poller, so any number of
+// waiting processes cost parked goroutines, not OS threads.
+//
+// This file holds the exported API and its documentation; the work is in
+// handle.go and the per-OS files.
+package procfd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"syscall"
+)
+
+// Backend names the mechanism behind a handle.
+type Backend string
+
+// The backends. The zero Backend ("") means the best one available.
+const (
+	BackendPidfd    Backend = "pidfd"    // Linux pidfd
+	BackendPipe     Backend = "pipe"     // death pipe, any POSIX system
+	BackendProcdesc Backend = "procdesc" // FreeBSD process descriptor
+	BackendHandle   Backend = "handle"   // Windows process HANDLE
+)
+
+// Attr holds the attributes of a process started by Start. A nil *Attr is the
+// same as a zero Attr.
+type Attr struct {
+	// Dir is the child's working directory; "" means the caller's.
+	Dir string
+	// Env is the child's environment as "key=value" strings; nil means
+	// the caller's environment (os.Environ), an empty non-nil slice means
+	// no variables at all.
+	Env []string
+	// Files are the child's descriptors 0, 1, 2, ...: Files[i] becomes
+	// descriptor i. A nil entry leaves descriptor i closed in the child.
+	// A nil slice means the child inherits the caller's 0, 1 and 2.
+	Files []*os.File
+	// Setsid starts the child in a new session (setsid(2)).
+	Setsid bool
+	// Setpgid starts the child in a new process group whose id is its
+	// pid. With Setsid it has no further effect: a session leader already
+	// leads its own group.
+	Setpgid bool
+	// KillOnClose makes Close kill the process with SIGKILL if it still
+	// runs, and reap it before Close returns.
+	KillOnClose bool
+	// Backend forces a backend; "" means DefaultBackend().
+	Backend Backend
+}
+
+// Status is the exit status of a process.
+type Status struct {
+	Pid int
+	// ExitCode is the code passed to exit(2), or -1 if the process was
+	// killed by a signal.
+	ExitCode int
+	// Signal is the signal that killed the process, or 0 if it exited.
+	Signal     syscall.Signal
+	CoreDumped bool
+	// Rusage is the resource usage of the process and of its reaped
+	// children, or nil where the kernel did not report it (a status read
+	// back with PIDFD_INFO_EXIT after another reaper took it).
+	Rusage *syscall.Rusage
+}
+
+// Errors returned by handles. Each matches, with errors.Is, the error that
+// Go's os and syscall packages use for the same condition.
+var (
+	// ErrClosed: the handle was closed. Matches os.ErrClosed.
+	ErrClosed error = &sentinelError{"procfd: handle closed", os.ErrClosed}
+	// ErrStatusLost: other code in this process (a waitpid(-1) loop, or
+	// SIGCHLD set to SIG_IGN) reaped the child first, and the kernel kept
+	// no copy of its status. Matches syscall.ECHILD.
+	ErrStatusLost error = &sentinelError{"procfd: exit status lost: another reaper took it", syscall.ECHILD}
+	// ErrNoStatus: the process has ended but its status is not available
+	// to us: it was not our child, and the kernel offers no PIDFD_INFO_EXIT
+	// for it (kernel older than 6.15, or its parent has not reaped it).
+	ErrNoStatus error = &sentinelError{"procfd: exit status not available for a process that is not our child", nil}
+	// ErrUnsupported: the operation or backend does not exist on this
+	// system. Matches errors.ErrUnsupported.
+	ErrUnsupported error = &sentinelError{"procfd: not supported", errors.ErrUnsupported}
+)
+
+// Start starts the program at path with arguments argv (argv[0] included)
+// and returns a handle that owns the new process. Like os.StartProcess, path
+// is not searched for in PATH. argv must not be empty.
+//
+// If the program cannot be executed, Start returns an *os.PathError whose
+// Op is "procfd: start" and whose Err is the child's errno (wrapped in a
+// second *os.PathError naming the directory when Attr.Dir was at fault), and
+// no process is left behind. The errors match errors.Is(err, fs.ErrNotExist),
+// errors.Is(err, syscall.ENOENT) and so on.
+func Start(path string, argv []string, attr *Attr) (*Handle, error) {
+	if attr == nil {
+		attr = &Attr{}
+	}
+	return start(path, argv, attr)
+}
+
+// Open returns a handle on the existing process pid, which need not be a
+// child of the caller. Wait on such a handle returns once the process has
+// exited: if it is our child, Wait reaps it; otherwise Wait returns the
+// status the kernel keeps for it once its parent reaped it (Linux 6.15+), or
+// an error matching ErrNoStatus. Open needs a backend that can refer to an
+// existing process (pidfd, handle); on the others it returns ErrUnsupported.
+func Open(pid int) (*Handle, error) { return open(pid) }
+
+// DefaultBackend returns the backend Start and Open use when none is forced:
+// the one named by the environment variable PROCFD_BACKEND if it is set,
+// otherwise the best one that works here, probed once and cached.
+func DefaultBackend() Backend { return defaultBackend() }
+
+// Handle owns one process: it reaps it exactly once and signals it only
+// while it is ours. A Handle is safe for use by many goroutines at once. The
+// zero Handle is not usable: get one from Start or Open.
+type Handle struct{ handle }
+
+// Pid returns the process id. It stays valid after Close, but only as a
+// number: once the process has been reaped the PID may belong to another
+// process.
+func (h *Handle) Pid() int { return h.pid }
+
+// Fd returns the native handle: a descriptor (pidfd or death-pipe read end)
+// on POSIX systems, a HANDLE on Windows. It becomes readable (poll, epoll,
+// select) once the process has exited. It is valid until Close, after which
+// Fd returns ^uintptr(0). Do not close it or read from it.
+func (h *Handle) Fd() uintptr { return h.fd() }
+
+// Backend returns the backend behind the handle.
+func (h *Handle) Backend() Backend { return h.backend }
+
+// Signal sends sig to the process. It returns os.ErrProcessDone once the
+// process has exited, and never signals a process the handle does not own:
+// after the process is reaped its PID is never used again. sig 0 sends
+// nothing and tells whether the process is still running (nil) or has
+// exited (os.ErrProcessDone).
+func (h *Handle) Signal(sig os.Signal) error { return h.signal(sig) }
+
+// Kill sends SIGKILL to the process (on Windows, terminates it).
+func (h *Handle) Kill() error { return h.signal(os.Kill) }
+
+// Wait waits for the process to exit and returns its status. The first Wait
+// (or Done) reaps the process; every Wait, from any number of goroutines,
+// returns that same status. Waiting holds no OS thread: the handle is parked
+// on the Go runtime's poller.
+//
+// If ctx is done first, Wait returns ctx.Err() and the process and handle
+// are left as they were. A nil ctx means context.Background().
+func (h *Handle) Wait(ctx context.Context) (*Status, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return h.wait(ctx)
+}
+
+// Done returns a channel that is closed once the process has exited and its
+// status has been collected; Wait then returns at once. Calling Done starts
+// the collection, as Wait does.
+func (h *Handle) Done() <-chan struct{} { return h.doneChan() }
+
+// Close releases the handle. Every later call of a method that can fail
+// returns ErrClosed, and so does a second Close.
+//
+// With KillOnClose, a process that still runs is killed and reaped before
+// Close returns. Without it, the process keeps running and is not left as a
+// zombie: procfd keeps the descriptor privately until the process exits,
+// reaps it then, and releases the descriptor.
+func (h *Handle) Close() error { return h.close() }
+
+// Exited reports whether the process exited by calling exit (rather than
+// being killed by a signal).
+func (s *Status) Exited() bool { return s.Signal == 0 }
+
+// Success reports whether the process exited with code 0.
+func (s *Status) Success() bool { return s.Exited() && s.ExitCode == 0 }
+
+// String returns "exit status N", or "signal: NAME" with " (core dumped)"
+// where that applies, as os.ProcessState does.
+func (s *Status) String() string {
+	if s.Exited() {
+		return fmt.Sprintf("exit status %d", s.ExitCode)
+	}
+	str := "signal: " + s.Signal.String()
+	if s.CoreDumped {
+		str += " (core dumped)"
+	}
+	return str
+}
+
+// sentinelError is a "procfd: " error that also matches, with errors.Is, the
+// os or syscall error a Go user already checks for the same condition.
+type sentinelError struct {
+	msg  string
+	like error
+}
+
+func (e *sentinelError) Error() string { return e.msg }
+
+func (e *sentinelError) Is(target error) bool { return e.like != nil && target == e.like }
