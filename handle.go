@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime"
 	"sync"
 	"syscall"
 )
@@ -44,7 +45,7 @@ type handle struct {
 }
 
 func newHandle(pid int, backend Backend, child, killOnClose bool, sys sysHandle) *Handle {
-	return &Handle{handle{
+	h := &Handle{&handle{
 		pid:         pid,
 		backend:     backend,
 		child:       child,
@@ -52,6 +53,10 @@ func newHandle(pid int, backend Backend, child, killOnClose bool, sys sysHandle)
 		sys:         sys,
 		done:        make(chan struct{}),
 	}}
+	// The collector goroutine holds the inner handle, never the Handle,
+	// so a Handle the user dropped is still collected and closed.
+	runtime.AddCleanup(h, func(s *handle) { s.close(false) }, h.handle)
+	return h
 }
 
 // collect starts, once, the goroutine that collects the status. It is
@@ -179,7 +184,9 @@ func (h *handle) fd() uintptr {
 	return h.sys.fd()
 }
 
-func (h *handle) close() error {
+// close closes the handle; with KillOnClose, wait says whether to wait for
+// the killed process to be reaped before returning.
+func (h *handle) close(wait bool) error {
 	h.mu.Lock()
 	if h.closed {
 		h.mu.Unlock()
@@ -195,6 +202,12 @@ func (h *handle) close() error {
 			h.mu.Unlock()
 			h.collect()
 			return err
+		}
+		if !wait {
+			h.detached = true
+			h.mu.Unlock()
+			h.collect()
+			return nil
 		}
 		h.mu.Unlock()
 		h.collect()

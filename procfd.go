@@ -121,7 +121,11 @@ func DefaultBackend() Backend { return defaultBackend() }
 // Handle owns one process: it reaps it exactly once and signals it only
 // while it is ours. A Handle is safe for use by many goroutines at once. The
 // zero Handle is not usable: get one from Start or Open.
-type Handle struct{ handle }
+//
+// A Handle that becomes unreachable without Close is closed by the garbage
+// collector as Close would be (KillOnClose included), except that it does
+// not wait for the kill to be reaped: collection runs in the background.
+type Handle struct{ *handle }
 
 // Pid returns the process id. It stays valid after Close, but only as a
 // number: once the process has been reaped the PID may belong to another
@@ -173,7 +177,7 @@ func (h *Handle) Done() <-chan struct{} { return h.doneChan() }
 // Close returns. Without it, the process keeps running and is not left as a
 // zombie: procfd keeps the descriptor privately until the process exits,
 // reaps it then, and releases the descriptor.
-func (h *Handle) Close() error { return h.close() }
+func (h *Handle) Close() error { return h.close(true) }
 
 // Exited reports whether the process exited by calling exit (rather than
 // being killed by a signal).
