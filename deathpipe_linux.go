@@ -31,20 +31,13 @@ import (
 const pipeRecheckMax = 100 * time.Millisecond
 
 type pipeHandle struct {
-	pid   int
-	rawfd int
-	file  *os.File
-	conn  syscall.RawConn
+	polledFD
+	pid int
 }
 
 func newPipeHandle(readEnd, pid int) (*pipeHandle, error) {
-	file := os.NewFile(uintptr(readEnd), "deathpipe:"+strconv.Itoa(pid))
-	conn, err := file.SyscallConn()
-	if err != nil {
-		file.Close()
-		return nil, err
-	}
-	return &pipeHandle{pid: pid, rawfd: readEnd, file: file, conn: conn}, nil
+	p, err := newPolledFD(readEnd, "deathpipe:"+strconv.Itoa(pid))
+	return &pipeHandle{polledFD: p, pid: pid}, err
 }
 
 // reap looks once, without blocking, for the child's exit and reaps it.
@@ -130,10 +123,6 @@ func (p *pipeHandle) signal(h *handle, sig syscall.Signal) error {
 	}
 	return nil
 }
-
-func (p *pipeHandle) fd() uintptr { return uintptr(p.rawfd) }
-
-func (p *pipeHandle) release() error { return p.file.Close() }
 
 // sigchldWatch reaps, on every SIGCHLD, the pipe handles that are being
 // waited for.

@@ -121,10 +121,10 @@ func start(path string, argv []string, attr *Attr) (*Handle, error) {
 		sys, err = newPipeHandle(fd, pid)
 	}
 	if err != nil {
-		// The child runs but cannot be awaited: stop it rather than lose it.
+		// The child runs but cannot be awaited (the descriptor is
+		// already closed): stop it rather than lose it.
 		unix.Kill(pid, syscall.SIGKILL)
 		cWaitid(idPid, pid, unix.WEXITED)
-		unix.Close(fd)
 		return fail(err)
 	}
 	return newHandle(pid, backend, true, attr.KillOnClose, sys), nil

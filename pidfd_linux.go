@@ -11,11 +11,7 @@ import (
 
 // pidfdHandle is a handle on the pidfd backend. The pidfd is registered with
 // the runtime poller: it becomes readable when the process exits.
-type pidfdHandle struct {
-	rawfd int
-	file  *os.File
-	conn  syscall.RawConn
-}
+type pidfdHandle struct{ polledFD }
 
 // exitInfoGrace bounds how long Wait on a process that has exited waits
 // for its exit status to appear in the kernel's pidfd info: for a process
@@ -23,13 +19,8 @@ type pidfdHandle struct {
 const exitInfoGrace = 250 * time.Millisecond
 
 func newPidfdHandle(pidfd, pid int) (*pidfdHandle, error) {
-	file := os.NewFile(uintptr(pidfd), "pidfd:"+strconv.Itoa(pid))
-	conn, err := file.SyscallConn()
-	if err != nil {
-		file.Close()
-		return nil, err
-	}
-	return &pidfdHandle{rawfd: pidfd, file: file, conn: conn}, nil
+	p, err := newPolledFD(pidfd, "pidfd:"+strconv.Itoa(pid))
+	return &pidfdHandle{p}, err
 }
 
 // reapOutcome is what one non-blocking look at a process found.
@@ -140,10 +131,6 @@ func (p *pidfdHandle) signal(h *handle, sig syscall.Signal) error {
 	}
 	return err
 }
-
-func (p *pidfdHandle) fd() uintptr { return uintptr(p.rawfd) }
-
-func (p *pidfdHandle) release() error { return p.file.Close() }
 
 // pollReadable reports whether fd is readable now, without waiting.
 func pollReadable(fd int) bool {

@@ -117,13 +117,13 @@ int pfd_probe_pidfd(const char **failed_call)
 	*failed_call = "waitid";
 	r = pfd_waitid(PFD_P_PIDFD, self, WEXITED | WNOHANG, &pid, &status, NULL);
 	if (r != -ECHILD) {
-		close(self);
+		(void)close(self);
 		return r < 0 ? r : -EINVAL;
 	}
 
 	*failed_call = "pidfd_send_signal";
 	r = pfd_pidfd_send_signal(self, 0);
-	close(self);
+	(void)close(self);
 	if (r < 0)
 		return r;
 
@@ -136,7 +136,7 @@ int pfd_probe_pidfd(const char **failed_call)
 	else
 		r = pfd_waitid(PFD_P_PIDFD, child_fd, WEXITED, &pid, &status, NULL);
 	if (child_fd >= 0)
-		close(child_fd);
+		(void)close(child_fd);
 	if (r < 0)
 		return r;
 	if (child_fd < 0)

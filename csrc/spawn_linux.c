@@ -161,12 +161,14 @@ static int child_main(void *arg)
 
 /* --- End of the code that runs in the child --- */
 
+/* Closes a descriptor on an error path. A failed close there changes
+ * nothing for the caller, who gets the first error. */
 static void close_keep_errno(int fd)
 {
 	int saved = errno;
 
 	if (fd >= 0)
-		close(fd);
+		(void)close(fd);
 	errno = saved;
 }
 
@@ -179,15 +181,17 @@ static int set_nonblock(int fd)
 	return 0;
 }
 
-/* Reaps a child whose setup failed; it has already called _exit. */
+/* Reaps a child whose setup failed; it has already called _exit, so the
+ * wait is short. It can only fail if other code reaped the child first,
+ * which leaves nothing for us to clean up either. */
 static void reap_failed_child(int pid, int pidfd)
 {
 	int wpid, wstatus;
 
 	if (pidfd >= 0)
-		pfd_waitid(PFD_P_PIDFD, pidfd, WEXITED, &wpid, &wstatus, NULL);
+		(void)pfd_waitid(PFD_P_PIDFD, pidfd, WEXITED, &wpid, &wstatus, NULL);
 	else
-		pfd_waitid(PFD_P_PID, pid, WEXITED, &wpid, &wstatus, NULL);
+		(void)pfd_waitid(PFD_P_PID, pid, WEXITED, &wpid, &wstatus, NULL);
 }
 
 int pfd_spawn(const struct pfd_spawn_req *req, struct pfd_spawn_res *res)
@@ -221,7 +225,8 @@ int pfd_spawn(const struct pfd_spawn_req *req, struct pfd_spawn_res *res)
 		goto out_pipe;
 	}
 	pid = pfd_clone_vfork(req->want_pidfd, child_main, &child, stack, sizeof(stack), &pidfd);
-	pthread_sigmask(SIG_SETMASK, &parent_mask, NULL);
+	/* Cannot fail: the mask is one pthread_sigmask just returned. */
+	(void)pthread_sigmask(SIG_SETMASK, &parent_mask, NULL);
 	if (pid < 0) {
 		err = pid;
 		goto out_pipe;
@@ -248,7 +253,7 @@ int pfd_spawn(const struct pfd_spawn_req *req, struct pfd_spawn_res *res)
 		/* Unreachable in practice (F_SETFL on our own descriptor); the
 		 * child runs, so hand it back rather than lose it. */
 		res->fd = -1;
-		kill(pid, SIGKILL);
+		(void)kill(pid, SIGKILL); /* our unreaped child: cannot fail */
 		reap_failed_child(pid, pidfd);
 		goto out_pidfd;
 	}
