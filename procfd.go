@@ -134,8 +134,11 @@ func (h *Handle) Pid() int { return h.pid }
 
 // Fd returns the native handle: a descriptor (pidfd or death-pipe read end)
 // on POSIX systems, a HANDLE on Windows. It becomes readable (poll, epoll,
-// select) once the process has exited. It is valid until Close, after which
-// Fd returns ^uintptr(0). Do not close it or read from it.
+// select) once the process has exited; on the pipe backend readability is
+// the pipe's EOF, which a child that closes its descriptors brings early and
+// a grandchild that inherited the pipe holds back, while Done and Wait are
+// exact on every backend. Fd is valid until Close, after which it returns
+// ^uintptr(0). Do not close it or read from it.
 func (h *Handle) Fd() uintptr { return h.fd() }
 
 // Backend returns the backend behind the handle.
