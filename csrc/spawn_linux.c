@@ -6,6 +6,12 @@
  * which is how it reports a failed setup step: it stores errno and the step
  * in the parent's struct spawn_child and exits. The parent is asleep until
  * then, so there is no race on those fields.
+ *
+ * The pipe backend is the fallback for systems where clone may not keep
+ * that promise: user-mode emulators such as qemu-user run CLONE_VM|
+ * CLONE_VFORK as a plain fork. There the child also writes its failure to a
+ * close-on-exec error pipe, which the parent reads until the bytes or EOF
+ * (the exec closed it) arrive, as os/exec does.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* clone, pipe2, F_DUPFD_CLOEXEC */
@@ -36,9 +42,18 @@
 struct spawn_child {
 	const struct pfd_spawn_req *req;
 	const sigset_t *parent_mask; /* restored just before execve */
-	int death_pipe;              /* the write end, or -1 on the pidfd backend */
+	/* The child's ends of the pipes (-1 on the pidfd backend); the child may
+	 * move them, so the parent keeps its own copies of the numbers. */
+	int death_pipe;
+	int error_pipe;
 	volatile int err;            /* written by the child only on failure */
 	volatile int step;
+};
+
+/* What a failed child writes to the error pipe. */
+struct spawn_failure {
+	int err;
+	int step;
 };
 
 /*
@@ -53,8 +68,13 @@ struct spawn_child {
 
 static int child_fail(struct spawn_child *c, int step)
 {
-	c->err = errno ? errno : EINVAL;
+	struct spawn_failure f = {errno ? errno : EINVAL, step};
+
+	c->err = f.err;
 	c->step = step;
+	/* A short or failed write leaves c->err, or the exit status, to tell. */
+	if (c->error_pipe >= 0)
+		(void)RETRY_EINTR(write(c->error_pipe, &f, sizeof(f)));
 	_exit(127);
 }
 
@@ -93,30 +113,36 @@ static int clear_cloexec(int fd)
 	return fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC);
 }
 
+/* Moves *fd, if it lies in [0, n), to a new descriptor above n. */
+static int move_above(int *fd, int n)
+{
+	if (*fd >= 0 && *fd < n) {
+		*fd = fcntl(*fd, F_DUPFD_CLOEXEC, n);
+		if (*fd < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /*
  * Makes descriptor i of the child be req->fds[i], for i < nfds. A source that
  * lies inside [0, nfds) would be overwritten by an earlier dup2, so it is
  * first copied above nfds; those copies are close-on-exec and vanish at
- * execve. The death pipe is moved out of the way too.
+ * execve. The child's ends of the death and error pipes move out of the way
+ * too, or a dup2 would replace them.
  */
-static int arrange_files(const struct pfd_spawn_req *req, int *death_pipe)
+static int arrange_files(const struct pfd_spawn_req *req, struct spawn_child *c)
 {
 	int src[PFD_MAX_FILES];
 	int n = req->nfds, i;
 
 	for (i = 0; i < n; i++) {
 		src[i] = req->fds[i];
-		if (src[i] >= 0 && src[i] < n && src[i] != i) {
-			src[i] = fcntl(src[i], F_DUPFD_CLOEXEC, n);
-			if (src[i] < 0)
-				return -1;
-		}
-	}
-	if (*death_pipe >= 0 && *death_pipe < n) {
-		*death_pipe = fcntl(*death_pipe, F_DUPFD_CLOEXEC, n);
-		if (*death_pipe < 0)
+		if (src[i] != i && move_above(&src[i], n) < 0)
 			return -1;
 	}
+	if (move_above(&c->death_pipe, n) < 0 || move_above(&c->error_pipe, n) < 0)
+		return -1;
 	for (i = 0; i < n; i++) {
 		if (src[i] < 0) {
 			if (close(i) < 0 && errno != EBADF)
@@ -135,7 +161,6 @@ static int child_main(void *arg)
 {
 	struct spawn_child *c = arg;
 	const struct pfd_spawn_req *req = c->req;
-	int death_pipe = c->death_pipe;
 
 	errno = 0;
 	if (reset_signal_handlers() < 0)
@@ -145,11 +170,11 @@ static int child_main(void *arg)
 	/* A new session leader already leads its own process group. */
 	if ((req->flags & PFD_SETPGID) && !(req->flags & PFD_SETSID) && setpgid(0, 0) < 0)
 		return child_fail(c, PFD_STEP_SETPGID);
-	if (req->nfds > 0 && arrange_files(req, &death_pipe) < 0)
+	if (req->nfds > 0 && arrange_files(req, c) < 0)
 		return child_fail(c, PFD_STEP_FILES);
 	/* The write end is the child's alone: it stays open across execve and
 	 * closes when the last process holding it ends. */
-	if (death_pipe >= 0 && clear_cloexec(death_pipe) < 0)
+	if (c->death_pipe >= 0 && clear_cloexec(c->death_pipe) < 0)
 		return child_fail(c, PFD_STEP_FILES);
 	if (req->dir && RETRY_EINTR(chdir(req->dir)) < 0)
 		return child_fail(c, PFD_STEP_CHDIR);
@@ -181,6 +206,17 @@ static int set_nonblock(int fd)
 	return 0;
 }
 
+/* Reads the child's failure from the error pipe: 1 if it failed, 0 if it
+ * exec'd (EOF), a negative errno if the pipe itself failed. */
+static int read_error_pipe(int fd, struct spawn_failure *f)
+{
+	ssize_t n = RETRY_EINTR(read(fd, f, sizeof(*f)));
+
+	if (n < 0)
+		return -errno;
+	return n == (ssize_t)sizeof(*f);
+}
+
 /* Reaps a child whose setup failed; it has already called _exit, so the
  * wait is short. It can only fail if other code reaped the child first,
  * which leaves nothing for us to clean up either. */
@@ -199,7 +235,8 @@ int pfd_spawn(const struct pfd_spawn_req *req, struct pfd_spawn_res *res)
 	char stack[CHILD_STACK_SIZE] __attribute__((aligned(16)));
 	struct spawn_child child;
 	sigset_t all, parent_mask;
-	int pipefd[2] = {-1, -1};
+	struct spawn_failure failure = {0, PFD_STEP_NONE};
+	int pipefd[2] = {-1, -1}, errpipe[2] = {-1, -1};
 	int pidfd = -1, pid, err;
 
 	res->pid = -1;
@@ -210,11 +247,16 @@ int pfd_spawn(const struct pfd_spawn_req *req, struct pfd_spawn_res *res)
 
 	if (!req->want_pidfd && pipe2(pipefd, O_CLOEXEC) < 0)
 		return -errno;
+	if (!req->want_pidfd && pipe2(errpipe, O_CLOEXEC) < 0) {
+		err = -errno;
+		goto out_pipe;
+	}
 
 	memset(&child, 0, sizeof(child));
 	child.req = req;
 	child.parent_mask = &parent_mask;
 	child.death_pipe = pipefd[1];
+	child.error_pipe = errpipe[1];
 
 	/* Block every signal so that no handler of the parent runs on the
 	 * child's stack before the child has reset them. */
@@ -233,6 +275,24 @@ int pfd_spawn(const struct pfd_spawn_req *req, struct pfd_spawn_res *res)
 	}
 	close_keep_errno(pipefd[1]);
 	pipefd[1] = -1;
+	close_keep_errno(errpipe[1]);
+	errpipe[1] = -1;
+	if (errpipe[0] >= 0) {
+		err = read_error_pipe(errpipe[0], &failure);
+		if (err < 0) {
+			/* Cannot tell whether it exec'd: do not hand out a
+			 * child we know nothing about. */
+			(void)kill(pid, SIGKILL);
+			reap_failed_child(pid, -1);
+			goto out_pipe;
+		}
+		if (err == 1 && !child.err) {
+			child.err = failure.err;
+			child.step = failure.step;
+		}
+		close_keep_errno(errpipe[0]);
+		errpipe[0] = -1;
+	}
 
 	if (req->want_pidfd && pidfd < 0) {
 		/* clone ignored CLONE_PIDFD: reap the child ourselves */
@@ -265,5 +325,7 @@ out_pidfd:
 out_pipe:
 	close_keep_errno(pipefd[0]);
 	close_keep_errno(pipefd[1]);
+	close_keep_errno(errpipe[0]);
+	close_keep_errno(errpipe[1]);
 	return err;
 }
