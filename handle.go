@@ -2,6 +2,7 @@ package procfd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"runtime"
@@ -225,3 +226,24 @@ func (h *handle) close(wait bool) error {
 	h.mu.Unlock()
 	return h.sys.release()
 }
+
+// unsupportedError says what is not supported here and why; it matches
+// ErrUnsupported (and so errors.ErrUnsupported) with errors.Is.
+type unsupportedError struct {
+	what  string
+	cause error // nil: nothing more to say
+}
+
+func (e *unsupportedError) Error() string {
+	msg := e.what + " is not supported here"
+	if e.cause != nil {
+		msg += ": " + e.cause.Error()
+	}
+	return msg
+}
+
+func (e *unsupportedError) Is(target error) bool {
+	return target == ErrUnsupported || target == errors.ErrUnsupported
+}
+
+func (e *unsupportedError) Unwrap() error { return e.cause }

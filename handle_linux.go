@@ -62,11 +62,11 @@ func checkBackend(b Backend) error {
 		return nil
 	case BackendPidfd:
 		if err := pidfdUnavailable(); err != nil {
-			return fmt.Errorf("backend %q: %w: %w", b, ErrUnsupported, err)
+			return &unsupportedError{"backend " + string(b), err}
 		}
 		return nil
 	case BackendProcdesc, BackendHandle:
-		return fmt.Errorf("backend %q on %s: %w", b, runtime.GOOS, ErrUnsupported)
+		return &unsupportedError{"backend " + string(b) + " on " + runtime.GOOS, nil}
 	}
 	return fmt.Errorf("unknown backend %q: %w", b, syscall.EINVAL)
 }
@@ -175,7 +175,7 @@ func open(pid int) (*Handle, error) {
 	}
 	backend := defaultBackend()
 	if backend != BackendPidfd {
-		return fail(fmt.Errorf("backend %q: %w", backend, ErrUnsupported))
+		return fail(&unsupportedError{"Open on backend " + string(backend), nil})
 	}
 	fd, err := cPidfdOpen(pid)
 	if err != nil {

@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"sync"
@@ -19,6 +20,10 @@ func main() {
 
 	for _, backend := range []procfd.Backend{procfd.BackendPidfd, procfd.BackendPipe} {
 		h, err := procfd.Start("/bin/sh", []string{"sh", "-c", "exit 3"}, &procfd.Attr{Backend: backend})
+		if errors.Is(err, procfd.ErrUnsupported) {
+			fmt.Printf("%-5s  %v\n", backend, err)
+			continue
+		}
 		if err != nil {
 			log.Fatal(err)
 		}
