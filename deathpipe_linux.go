@@ -109,10 +109,18 @@ func (p *pipeHandle) recheckUntilReaped(h *handle) {
 }
 
 func (p *pipeHandle) signal(h *handle, sig syscall.Signal) error {
-	// The PID is still ours (h is not finished, and reaping takes h.mu),
-	// but it may be a zombie: answer for it as the pidfd backend does.
+	// procfd has not reaped the PID (h is not finished, and reaping takes
+	// h.mu), but other code may have, and then the PID may already name
+	// another process: ask the kernel whether it is still our child.
 	pid, _, _, err := cWaitid(idPid, p.pid, unix.WEXITED|unix.WNOHANG|unix.WNOWAIT)
-	if err == nil && pid != 0 {
+	switch {
+	case err == syscall.ECHILD:
+		h.finishLocked(nil, ErrStatusLost)
+		p.file.SetReadDeadline(time.Now()) // wake the collector, if any
+		return os.ErrProcessDone
+	case err != nil:
+		return os.NewSyscallError("waitid", err)
+	case pid != 0: // a zombie: exited, not yet reaped
 		return os.ErrProcessDone
 	}
 	if err := unix.Kill(p.pid, sig); err != nil {
