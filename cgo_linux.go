@@ -174,6 +174,10 @@ func cPidfdOpen(pid int) (int, error) {
 	return int(fd), nil
 }
 
+// cSigchldIgnored reports whether the kernel reaps our children by itself
+// (SIGCHLD set to SIG_IGN or SA_NOCLDWAIT), whoever set it.
+func cSigchldIgnored() bool { return C.pfd_sigchld_ignored() == 1 }
+
 // cProbePidfd runs the pidfd probe; the error names the call that failed.
 func cProbePidfd() error {
 	var failedCall *C.char

@@ -56,14 +56,21 @@ func (p *pipeHandle) reap() (*Status, error, bool) {
 }
 
 func (p *pipeHandle) await(h *handle) {
-	sigchldWatch.add(h, p)
+	watched := sigchldWatch.add(h, p)
 	defer sigchldWatch.remove(h)
 	// A SIGCHLD that came before add found nobody to look: look once now.
 	if h.tryFinish(p.reap) {
 		return
 	}
 	var buf [64]byte
+	delay := time.Millisecond
 	for !h.isFinished() {
+		if !watched {
+			// No SIGCHLD to wake us if a grandchild holds the pipe:
+			// look again after a back-off instead.
+			p.file.SetReadDeadline(time.Now().Add(delay))
+			delay = min(2*delay, pipeRecheckMax)
+		}
 		eof := false
 		err := p.conn.Read(func(fd uintptr) bool {
 			for {
@@ -82,8 +89,10 @@ func (p *pipeHandle) await(h *handle) {
 		})
 		switch {
 		case errors.Is(err, os.ErrDeadlineExceeded):
-			// sigchldWatch finished h and woke us; the loop checks.
+			// sigchldWatch finished h and woke us, or the back-off
+			// ran out: look, and the loop checks.
 			p.file.SetReadDeadline(time.Time{})
+			h.tryFinish(p.reap)
 		case err != nil:
 			h.finish(nil, ErrClosed)
 			return
@@ -147,16 +156,21 @@ type childWatch struct {
 	waiting map[*handle]*pipeHandle
 }
 
-func (w *childWatch) add(h *handle, p *pipeHandle) {
+// add registers h and reports whether SIGCHLD is being watched. It is not
+// while the process ignores SIGCHLD: the kernel then reaps children itself
+// and sends no signal, and catching SIGCHLD would end that for the code
+// beside procfd, which relies on it.
+func (w *childWatch) add(h *handle, p *pipeHandle) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if !w.started {
+	if !w.started && !signal.Ignored(syscall.SIGCHLD) && !cSigchldIgnored() {
 		w.started = true
 		sigs := make(chan os.Signal, 1)
 		signal.Notify(sigs, syscall.SIGCHLD)
 		go w.run(sigs)
 	}
 	w.waiting[h] = p
+	return w.started
 }
 
 func (w *childWatch) remove(h *handle) {

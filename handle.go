@@ -144,6 +144,10 @@ func (h *handle) result() (*Status, error) {
 		return nil, h.err
 	}
 	st := *h.status
+	if st.Rusage != nil {
+		ru := *st.Rusage
+		st.Rusage = &ru
+	}
 	return &st, h.err
 }
 

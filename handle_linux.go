@@ -173,7 +173,10 @@ func open(pid int) (*Handle, error) {
 	if pid <= 0 {
 		return fail(syscall.EINVAL)
 	}
-	backend := defaultBackend()
+	backend, err := resolveBackend("")
+	if err != nil {
+		return fail(err)
+	}
 	if backend != BackendPidfd {
 		return fail(&unsupportedError{"Open on backend " + string(backend), nil})
 	}

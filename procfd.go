@@ -115,7 +115,10 @@ func Open(pid int) (*Handle, error) { return open(pid) }
 
 // DefaultBackend returns the backend Start and Open use when none is forced:
 // the one named by the environment variable PROCFD_BACKEND if it is set,
-// otherwise the best one that works here, probed once and cached.
+// otherwise the best one that works here, probed once and cached. A
+// PROCFD_BACKEND that names no backend available here is ignored by
+// DefaultBackend and makes Start and Open fail, so that a typo never picks
+// a backend silently.
 func DefaultBackend() Backend { return defaultBackend() }
 
 // Handle owns one process: it reaps it exactly once and signals it only

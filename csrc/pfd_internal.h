@@ -79,6 +79,12 @@ int pfd_waitid(int idtype, int id, int options, int *pid, int *wstatus, struct r
 int pfd_pidfd_exit_status(int pidfd, int *wstatus);
 
 /*
+ * pfd_sigchld_ignored returns 1 if the kernel reaps this process's children
+ * by itself (SIGCHLD set to SIG_IGN, or SA_NOCLDWAIT), else 0.
+ */
+int pfd_sigchld_ignored(void);
+
+/*
  * pfd_probe_pidfd checks that every pidfd operation procfd relies on works
  * here: pidfd_open, waitid(P_PIDFD), pidfd_send_signal and clone with
  * CLONE_PIDFD. On failure *failed_call names the call that failed.

@@ -102,6 +102,15 @@ static int probe_child(void *arg)
 	_exit(0);
 }
 
+int pfd_sigchld_ignored(void)
+{
+	struct sigaction sa;
+
+	if (sigaction(SIGCHLD, NULL, &sa) < 0)
+		return -errno;
+	return sa.sa_handler == SIG_IGN || (sa.sa_flags & SA_NOCLDWAIT);
+}
+
 int pfd_probe_pidfd(const char **failed_call)
 {
 	char stack[4096] __attribute__((aligned(16)));
@@ -137,7 +146,10 @@ int pfd_probe_pidfd(const char **failed_call)
 		r = pfd_waitid(PFD_P_PIDFD, child_fd, WEXITED, &pid, &status, NULL);
 	if (child_fd >= 0)
 		(void)close(child_fd);
-	if (r < 0)
+	/* ECHILD with a pidfd: SIGCHLD is ignored and the kernel reaped the
+	 * child itself. The pidfd worked, and is needed most in exactly that
+	 * case (PIDFD_INFO_EXIT keeps the status). */
+	if (r < 0 && !(r == -ECHILD && child_fd >= 0))
 		return r;
 	if (child_fd < 0)
 		return -ENOSYS;
