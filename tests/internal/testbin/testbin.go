@@ -1,0 +1,77 @@
+// Package testbin builds the helper programs under tests/internal once per
+// suite run and tells the specs where they are.
+//
+// A suite builds them in SynchronizedBeforeSuite, so that parallel Ginkgo
+// processes share one build:
+//
+//	var _ = SynchronizedBeforeSuite(func() []byte {
+//		return testbin.Build(testbin.FDProbe, testbin.CloseFDs)
+//	}, testbin.Load)
+//	var _ = SynchronizedAfterSuite(func() {}, gexec.CleanupBuildArtifacts)
+package testbin
+
+import (
+	"encoding/json"
+	"sync"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"github.com/onsi/gomega/gexec"
+)
+
+// The helper programs, by import path.
+const (
+	// FDProbe writes "fd N\n" to each descriptor N named on its command
+	// line: it shows where the child's descriptors lead.
+	FDProbe = "github.com/procfd/procfd/tests/internal/fdprobe"
+	// CloseFDs closes every descriptor it has, sleeps, then exits with a
+	// given code: the death pipe's "closed early" case.
+	CloseFDs = "github.com/procfd/procfd/tests/internal/closefds"
+	// SigIgn sets SIGCHLD to SIG_IGN, then starts and waits for a child
+	// with procfd: the "kernel reaped it for us" case.
+	SigIgn = "github.com/procfd/procfd/tests/internal/sigign"
+)
+
+var (
+	mu    sync.Mutex
+	paths = map[string]string{}
+)
+
+// Build builds the given helpers with gexec.Build and returns their paths,
+// encoded for Load. Call it from the first function of
+// SynchronizedBeforeSuite; gexec.CleanupBuildArtifacts removes them.
+func Build(pkgs ...string) []byte {
+	GinkgoHelper()
+	built := map[string]string{}
+	for _, pkg := range pkgs {
+		path, err := gexec.Build(pkg)
+		Expect(err).NotTo(HaveOccurred(), "building %s", pkg)
+		built[pkg] = path
+	}
+	data, err := json.Marshal(built)
+	Expect(err).NotTo(HaveOccurred())
+	return data
+}
+
+// Load records the paths that Build returned, in every Ginkgo process.
+func Load(data []byte) {
+	GinkgoHelper()
+	built := map[string]string{}
+	Expect(json.Unmarshal(data, &built)).To(Succeed())
+	mu.Lock()
+	defer mu.Unlock()
+	for pkg, path := range built {
+		paths[pkg] = path
+	}
+}
+
+// Path returns the built program for pkg; the spec fails if the suite did
+// not build it.
+func Path(pkg string) string {
+	GinkgoHelper()
+	mu.Lock()
+	path, ok := paths[pkg]
+	mu.Unlock()
+	Expect(ok).To(BeTrue(), "the suite did not build %s: add it to testbin.Build", pkg)
+	return path
+}

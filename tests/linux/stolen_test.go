@@ -1,0 +1,164 @@
+//go:build linux
+
+package linux_test
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"syscall"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"github.com/onsi/gomega/gbytes"
+	"github.com/onsi/gomega/gexec"
+	"golang.org/x/sys/unix"
+
+	"github.com/procfd/procfd"
+	"github.com/procfd/procfd/tests/internal/testbin"
+)
+
+// A status is stolen when other code reaps procfd's child first. On the
+// pidfd backend the kernel keeps a copy (PIDFD_INFO_EXIT, Linux 6.15+); on
+// the pipe backend it is lost, and Wait must say so, not hang or invent one.
+var _ = Describe("stolen status", func() {
+	// reapFirst plays a legacy waitpid loop: it reaps pid behind procfd's
+	// back and returns what it got.
+	reapFirst := func(pid int) unix.WaitStatus {
+		GinkgoHelper()
+		type reaped struct {
+			pid int
+			ws  unix.WaitStatus
+			err error
+		}
+		ch := make(chan reaped, 1)
+		go func() {
+			var ws unix.WaitStatus
+			got, err := unix.Wait4(pid, &ws, 0, nil)
+			ch <- reaped{got, ws, err}
+		}()
+		var r reaped
+		Eventually(ch).WithTimeout(waitTimeout).Should(Receive(&r))
+		Expect(r.err).NotTo(HaveOccurred())
+		Expect(r.pid).To(Equal(pid))
+		return r.ws
+	}
+
+	Describe("by a foreign waitpid", Serial, func() {
+		It("is read back from the kernel on the pidfd backend", Label("pidfd"), func() {
+			h := startOn(procfd.BackendPidfd, []string{"sh", "-c", "exit 42"}, procfd.Attr{})
+			Expect(reapFirst(h.Pid()).ExitStatus()).To(Equal(42))
+
+			Expect(h.Signal(syscall.Signal(0))).To(MatchError(os.ErrProcessDone))
+			st, err := waitFor(h)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(st.Pid).To(Equal(h.Pid()))
+			Expect(st.String()).To(Equal("exit status 42"))
+			Expect(st.Rusage).To(BeNil())
+		})
+
+		It("is reported lost on the pipe backend", Label("pipe"), func() {
+			h := startOn(procfd.BackendPipe, []string{"sh", "-c", "exit 42"}, procfd.Attr{})
+			Expect(reapFirst(h.Pid()).ExitStatus()).To(Equal(42))
+
+			st, err := waitFor(h)
+			Expect(st).To(BeNil())
+			Expect(err).To(MatchError(procfd.ErrStatusLost))
+			Expect(errors.Is(err, syscall.ECHILD)).To(BeTrue(), "%v", err)
+		})
+
+		// Once another reaper took the child, its PID is free and may be
+		// handed to a new process: a handle must never signal that one.
+		// ns_last_pid (root only) makes the kernel hand it out at once.
+		It("never signals the process that gets the PID next", Label("pipe"), func() {
+			h := startOn(procfd.BackendPipe, []string{"sh", "-c", "exit 42"}, procfd.Attr{})
+			pid := h.Pid()
+			reapFirst(pid)
+
+			// Not our child: a grandchild, through a shell.
+			newcomer := reusePid(pid, func() (int, func()) {
+				r, w := newPipe()
+				cmd := exec.Command(bin("sh"), "-c", "sleep 100 & echo $!")
+				cmd.Stdout = w
+				Expect(cmd.Start()).To(Succeed())
+				w.Close()
+				got := readPid(r)
+				Expect(cmd.Wait()).To(Succeed())
+				return got, func() { syscall.Kill(got, syscall.SIGKILL) }
+			})
+			Expect(h.Signal(syscall.SIGKILL)).To(MatchError(os.ErrProcessDone))
+			Consistently(func() error { return syscall.Kill(newcomer, 0) }).
+				WithTimeout(200 * time.Millisecond).Should(Succeed())
+		})
+	})
+
+	Describe("by SIGCHLD set to SIG_IGN", Serial, func() {
+		// The kernel reaps the children of a process that ignores
+		// SIGCHLD: the helper does that in a process of its own.
+		run := func(args ...string) *gexec.Session {
+			GinkgoHelper()
+			cmd := exec.Command(testbin.Path(testbin.SigIgn), args...)
+			s, err := gexec.Start(cmd, GinkgoWriter, GinkgoWriter)
+			Expect(err).NotTo(HaveOccurred())
+			DeferCleanup(func() { s.Kill() })
+			// It must never hang, whatever it reports.
+			Eventually(s).WithTimeout(30 * time.Second).Should(gexec.Exit(0))
+			return s
+		}
+
+		It("is read back from the kernel on the pidfd backend", Label("pidfd"), func() {
+			s := run("pidfd", "reaped")
+			Expect(s.Out).To(gbytes.Say("status: exit status 3"))
+		})
+
+		It("is read back from the kernel on the pidfd backend while Wait is pending", Label("pidfd"), func() {
+			s := run("pidfd", "running")
+			Expect(s.Out).To(gbytes.Say("status: exit status 3"))
+		})
+
+		It("is read back on the pidfd backend once the backend was probed before SIGCHLD was ignored", Label("pidfd"), func() {
+			s := run("pidfd", "reaped", "probed")
+			Expect(s.Out).To(gbytes.Say("status: exit status 3"))
+		})
+
+		It("is reported lost on the pipe backend", Label("pipe"), func() {
+			s := run("pipe", "reaped")
+			Expect(s.Out).To(gbytes.Say("status lost: true\nechild: true"))
+		})
+
+		It("is never a wrong status on the pipe backend while Wait is pending", Label("pipe"), func() {
+			s := run("pipe", "running")
+			Expect(string(s.Out.Contents())).To(Or(
+				ContainSubstring("status: exit status 3"),
+				ContainSubstring("status lost: true")))
+		})
+
+		It("leaves SIGCHLD ignored for the code beside procfd on the pipe backend", Label("pipe"), func() {
+			s := run("pipe", "reaped")
+			Expect(s.Out).To(gbytes.Say("sigchld ignored: true"))
+		})
+	})
+})
+
+// reusePid makes the kernel give pid to the next process: spawn must start
+// one process (and no other in between) and return its pid and a cleanup.
+// It tries again while something else takes the pid first (a process
+// elsewhere on the machine, or a new thread of this one), and skips the spec
+// where ns_last_pid cannot be written.
+func reusePid(pid int, spawn func() (int, func())) int {
+	GinkgoHelper()
+	for range 20 {
+		if err := os.WriteFile("/proc/sys/kernel/ns_last_pid", []byte(fmt.Sprint(pid-2)), 0); err != nil {
+			Skip("cannot choose the next pid: " + err.Error())
+		}
+		got, cleanup := spawn()
+		DeferCleanup(cleanup)
+		if got == pid {
+			return got
+		}
+	}
+	Skip("another process took the pid each time")
+	return 0
+}
