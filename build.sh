@@ -20,7 +20,7 @@ build() {
 	go build ./...
 	step "C layer, standalone, with ${CFLAGS_STRICT[*]}"
 	mkdir -p build/obj
-	for src in csrc/*_linux.c; do
+	for src in csrc/*_linux.c csrc/*_posix.c; do
 		cc "${CFLAGS_STRICT[@]}" -c "$src" -o "build/obj/$(basename "${src%.c}").o"
 	done
 }

@@ -11,6 +11,7 @@ package procfd
 #include "csrc/pfd_internal.h"
 #include "csrc/clone_linux.c"
 #include "csrc/pidfd_linux.c"
+#include "csrc/sigchld_posix.c"
 #include "csrc/spawn_linux.c"
 */
 import "C"
@@ -174,9 +175,25 @@ func cPidfdOpen(pid int) (int, error) {
 	return int(fd), nil
 }
 
-// cSigchldIgnored reports whether the kernel reaps our children by itself
-// (SIGCHLD set to SIG_IGN or SA_NOCLDWAIT), whoever set it.
-func cSigchldIgnored() bool { return C.pfd_sigchld_ignored() == 1 }
+// sigchldOwner is who takes SIGCHLD now (C.PFD_SIGCHLD_*).
+type sigchldOwner int
+
+const (
+	sigchldNobody  sigchldOwner = C.PFD_SIGCHLD_NOBODY
+	sigchldKernel  sigchldOwner = C.PFD_SIGCHLD_KERNEL
+	sigchldRuntime sigchldOwner = C.PFD_SIGCHLD_RUNTIME
+	sigchldHost    sigchldOwner = C.PFD_SIGCHLD_HOST
+)
+
+// cSigchldOwner asks the kernel who takes SIGCHLD now. If it cannot tell,
+// it says a host does, the answer under which procfd touches nothing.
+func cSigchldOwner() sigchldOwner {
+	owner := C.pfd_sigchld_owner()
+	if owner < 0 {
+		return sigchldHost
+	}
+	return sigchldOwner(owner)
+}
 
 // cProbePidfd runs the pidfd probe; the error names the call that failed.
 func cProbePidfd() error {

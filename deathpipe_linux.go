@@ -156,14 +156,18 @@ type childWatch struct {
 	waiting map[*handle]*pipeHandle
 }
 
-// add registers h and reports whether SIGCHLD is being watched. It is not
-// while the process ignores SIGCHLD: the kernel then reaps children itself
-// and sends no signal, and catching SIGCHLD would end that for the code
-// beside procfd, which relies on it.
+// add registers h and reports whether SIGCHLD is being watched. It is
+// watched only if that takes the signal from nobody, since the Go runtime
+// does not pass a signal that os/signal catches on to the handler it
+// replaced. So it is not while the process ignores SIGCHLD (the kernel then
+// reaps children itself and sends no signal, and the code beside procfd
+// relies on that), nor while other code in the process has a handler for it
+// (a C host of libprocfd.so, or C code in a Go program), whose handler must
+// go on running. The handles then fall back on polling waitid.
 func (w *childWatch) add(h *handle, p *pipeHandle) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if !w.started && !signal.Ignored(syscall.SIGCHLD) && !cSigchldIgnored() {
+	if !w.started && !signal.Ignored(syscall.SIGCHLD) && sigchldFree() {
 		w.started = true
 		sigs := make(chan os.Signal, 1)
 		signal.Notify(sigs, syscall.SIGCHLD)
@@ -171,6 +175,16 @@ func (w *childWatch) add(h *handle, p *pipeHandle) bool {
 	}
 	w.waiting[h] = p
 	return w.started
+}
+
+// sigchldFree reports whether catching SIGCHLD takes it from nobody: no
+// handler is installed, or only the Go runtime's.
+func sigchldFree() bool {
+	switch cSigchldOwner() {
+	case sigchldNobody, sigchldRuntime:
+		return true
+	}
+	return false
 }
 
 func (w *childWatch) remove(h *handle) {

@@ -78,11 +78,24 @@ int pfd_waitid(int idtype, int id, int options, int *pid, int *wstatus, struct r
  */
 int pfd_pidfd_exit_status(int pidfd, int *wstatus);
 
+/* Who takes this process's SIGCHLD: see pfd_sigchld_owner. */
+enum pfd_sigchld_owner {
+	PFD_SIGCHLD_NOBODY,  /* SIG_DFL: the signal is discarded */
+	PFD_SIGCHLD_KERNEL,  /* SIG_IGN or SA_NOCLDWAIT: the kernel reaps children */
+	PFD_SIGCHLD_RUNTIME, /* the Go runtime's handler */
+	PFD_SIGCHLD_HOST     /* a handler of other code in the process */
+};
+
 /*
- * pfd_sigchld_ignored returns 1 if the kernel reaps this process's children
- * by itself (SIGCHLD set to SIG_IGN, or SA_NOCLDWAIT), else 0.
+ * pfd_sigchld_owner says who takes SIGCHLD now, or returns a negative errno.
+ * The Go runtime does not pass a signal it catches for os/signal on to the
+ * handler it replaced, so the death-pipe backend catches SIGCHLD only when
+ * that takes it from nobody. The runtime's handler is recognised as the one
+ * it installs, in a Go program and in a c-shared library alike, for SIGURG
+ * (preemption) and SIGSEGV; where other code replaced both, the runtime's
+ * SIGCHLD handler reads as a host's, which costs speed, not correctness.
  */
-int pfd_sigchld_ignored(void);
+int pfd_sigchld_owner(void);
 
 /*
  * pfd_probe_pidfd checks that every pidfd operation procfd relies on works

@@ -102,15 +102,6 @@ static int probe_child(void *arg)
 	_exit(0);
 }
 
-int pfd_sigchld_ignored(void)
-{
-	struct sigaction sa;
-
-	if (sigaction(SIGCHLD, NULL, &sa) < 0)
-		return -errno;
-	return sa.sa_handler == SIG_IGN || (sa.sa_flags & SA_NOCLDWAIT);
-}
-
 int pfd_probe_pidfd(const char **failed_call)
 {
 	char stack[4096] __attribute__((aligned(16)));
