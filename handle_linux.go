@@ -1,7 +1,6 @@
 package procfd
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"runtime"
@@ -137,7 +136,7 @@ func checkStartArgs(path string, argv []string, attr *Attr) error {
 		return syscall.ENOENT
 	}
 	if len(argv) == 0 {
-		return errors.New("empty argv: argv[0] is required")
+		return fmt.Errorf("empty argv: argv[0] is required: %w", syscall.EINVAL)
 	}
 	if len(attr.Files) > maxFiles {
 		return fmt.Errorf("%d files, at most %d: %w", len(attr.Files), maxFiles, syscall.EINVAL)

@@ -591,8 +591,8 @@ func Specs(backend procfd.Backend) {
 				Expect(err.Error()).To(HavePrefix("procfd: "))
 				Expect(len(childrenOf())).To(BeNumerically("<=", before))
 			},
-			Entry("nil argv", "true", nil, procfd.Attr{}, nil),
-			Entry("empty argv", "true", []string{}, procfd.Attr{}, nil),
+			Entry("nil argv", "true", nil, procfd.Attr{}, syscall.EINVAL),
+			Entry("empty argv", "true", []string{}, procfd.Attr{}, syscall.EINVAL),
 			Entry("empty path", "", []string{"true"}, procfd.Attr{}, syscall.ENOENT),
 			Entry("NUL in path", "/bin/tr\x00ue", []string{"true"}, procfd.Attr{}, syscall.EINVAL),
 			Entry("NUL in an argument", "true", []string{"true", "a\x00b"}, procfd.Attr{}, syscall.EINVAL),
