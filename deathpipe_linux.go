@@ -55,6 +55,15 @@ func (p *pipeHandle) reap() (*Status, error, bool) {
 	return statusFromWait(pid, ws, ru), nil, true
 }
 
+func (p *pipeHandle) reapNow(h *handle) bool {
+	if !h.tryFinish(p.reap) {
+		return false
+	}
+	// Wake the collector, which may sit on a pipe a grandchild holds.
+	p.file.SetReadDeadline(time.Now())
+	return true
+}
+
 func (p *pipeHandle) await(h *handle) {
 	watched := sigchldWatch.add(h, p)
 	defer sigchldWatch.remove(h)

@@ -16,6 +16,9 @@ type sysHandle interface {
 	// runtime poller and calls h.finish or h.tryFinish. If the native
 	// handle is released under it, it finishes h with ErrClosed.
 	await(h *handle)
+	// reapNow looks once, without blocking, for the process's end, and
+	// finishes h if it has ended. It reports whether h is finished.
+	reapNow(h *handle) bool
 	// signal sends sig. It is called with h.mu held and h not finished,
 	// so the process has not been reaped by procfd meanwhile.
 	signal(h *handle, sig syscall.Signal) error
@@ -128,9 +131,10 @@ func (h *handle) wait(ctx context.Context) (*Status, error) {
 	select {
 	case <-h.done:
 	case <-ctx.Done():
-		select {
-		case <-h.done: // both ready: the status wins
-		default:
+		// One look before giving up: the process may have ended before
+		// the collector ran, and a caller polling with a context that is
+		// already done wants the status the kernel has.
+		if !h.sys.reapNow(h) {
 			return nil, ctx.Err()
 		}
 	}

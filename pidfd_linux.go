@@ -35,15 +35,9 @@ const (
 func (p *pidfdHandle) await(h *handle) {
 	var outcome reapOutcome
 	err := p.conn.Read(func(fd uintptr) bool {
-		h.tryFinish(func() (*Status, error, bool) {
-			var st *Status
-			var err error
-			st, err, outcome = pidfdReap(h, int(fd))
-			return st, err, outcome == reaped
-		})
-		// A finished handle also ends the wait: exitedNoInfo is
-		// settled below, off the poller.
-		return outcome != stillRunning || h.isFinished()
+		outcome = look(h, int(fd))
+		// exitedNoInfo is settled below, off the poller.
+		return outcome != stillRunning
 	})
 	if err != nil {
 		h.finish(nil, ErrClosed)
@@ -52,6 +46,27 @@ func (p *pidfdHandle) await(h *handle) {
 	if outcome == exitedNoInfo {
 		p.awaitExitInfo(h)
 	}
+}
+
+func (p *pidfdHandle) reapNow(h *handle) bool {
+	var outcome reapOutcome
+	if err := p.conn.Control(func(fd uintptr) { outcome = look(h, int(fd)) }); err != nil {
+		return h.isFinished()
+	}
+	return outcome == reaped
+}
+
+// look runs pidfdReap through h.tryFinish. A handle that is finished
+// already counts as reaped.
+func look(h *handle, fd int) reapOutcome {
+	outcome := reaped
+	h.tryFinish(func() (*Status, error, bool) {
+		var st *Status
+		var err error
+		st, err, outcome = pidfdReap(h, fd)
+		return st, err, outcome == reaped
+	})
+	return outcome
 }
 
 // pidfdReap looks once, without blocking, for the process's exit status:
@@ -88,18 +103,12 @@ func (p *pidfdHandle) awaitExitInfo(h *handle) {
 	for delay := time.Millisecond; time.Now().Before(deadline); delay *= 2 {
 		time.Sleep(delay)
 		var outcome reapOutcome
-		err := p.conn.Control(func(fd uintptr) {
-			h.tryFinish(func() (*Status, error, bool) {
-				st, err, o := pidfdReap(h, int(fd))
-				outcome = o
-				return st, err, o == reaped
-			})
-		})
+		err := p.conn.Control(func(fd uintptr) { outcome = look(h, int(fd)) })
 		if err != nil {
 			h.finish(nil, ErrClosed)
 			return
 		}
-		if outcome == reaped || h.isFinished() {
+		if outcome == reaped {
 			return
 		}
 	}

@@ -162,8 +162,11 @@ func (h *Handle) Kill() error { return h.signal(os.Kill) }
 // returns that same status. Waiting holds no OS thread: the handle is parked
 // on the Go runtime's poller.
 //
-// If ctx is done first, Wait returns ctx.Err() and the process and handle
-// are left as they were. A nil ctx means context.Background().
+// If ctx is done first, Wait looks once more without blocking, and if the
+// process still runs it returns ctx.Err(), leaving the process and handle as
+// they were. So Wait with a context that is already done is a poll: it
+// returns the status of a process that has ended, collected or not. A nil
+// ctx means context.Background().
 func (h *Handle) Wait(ctx context.Context) (*Status, error) {
 	if ctx == nil {
 		ctx = context.Background()

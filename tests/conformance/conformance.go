@@ -223,6 +223,22 @@ func Specs(backend procfd.Backend) {
 			Expect(h.Kill()).To(Succeed())
 			Expect(waitFor(h).Signal).To(Equal(syscall.SIGKILL))
 		})
+
+		It("gives a Wait whose context is already done the status of a process that has ended, though nothing collected it yet", func() {
+			h := sh("exit 6", procfd.Attr{})
+			// Neither Wait nor Done has run, so no collector has: the
+			// status is only in the kernel.
+			Eventually(func() bool { return exitedUnreaped(h.Pid()) }).
+				WithTimeout(waitTimeout).Should(BeTrue())
+
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			st, err := h.Wait(ctx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(st.ExitCode).To(Equal(6))
+			Expect(exitedUnreaped(h.Pid())).To(BeFalse())
+			Expect(h.Done()).To(BeClosed())
+		})
 	})
 
 	Describe("Done", func() {
