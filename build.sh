@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # procfd build entry point.
 #
-#   ./build.sh          build everything and run the bundled examples
+#   ./build.sh          build everything and run the bundled examples (Go, C,
+#                       Python): the Go package, and under build/ libprocfd.so
+#                       (the C ABI), include/procfd.h and lib/pkgconfig/procfd.pc
 #   ./build.sh test     run every test: gofmt, go vet, the C layer under
-#                       -Werror, the Ginkgo suites under -race
+#                       -Werror, the exports of libprocfd.so against procfd.h,
+#                       the Ginkgo suites under -race (tests/capi among them
+#                       runs the C and the Python tests)
 #   ./build.sh bench    run the benchmarks (spawn cost, 10,000 waiters)
 #
-# Needs Go 1.26+ and a C compiler (cgo); nothing else.
+# Needs Go 1.26+, a C compiler (cgo) and Python 3. CMake users: see
+# CMakeLists.txt, which builds the same library.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -14,6 +19,16 @@ export CGO_ENABLED=1
 CFLAGS_STRICT=(-std=gnu11 -Wall -Wextra -Werror -O2)
 
 step() { printf '\n==> %s\n' "$*"; }
+
+# The version lives in include/procfd.h alone.
+header_version() {
+	local part v=()
+	for part in MAJOR MINOR PATCH; do
+		v+=("$(sed -n "s/^#define PROCFD_VERSION_$part \([0-9][0-9]*\)$/\1/p" include/procfd.h)")
+	done
+	local IFS=.
+	echo "${v[*]}"
+}
 
 build() {
 	step "go build"
@@ -23,21 +38,57 @@ build() {
 	for src in csrc/*_linux.c csrc/*_posix.c; do
 		cc "${CFLAGS_STRICT[@]}" -c "$src" -o "build/obj/$(basename "${src%.c}").o"
 	done
+	build_library
+}
+
+# build/lib/libprocfd.so.X.Y.Z with its soname link libprocfd.so.X and the
+# link libprocfd.so, build/include/procfd.h, build/lib/pkgconfig/procfd.pc.
+build_library() {
+	local version soname file
+	version=$(header_version)
+	soname=libprocfd.so.${version%%.*}
+	file=libprocfd.so.$version
+	step "libprocfd: go build -buildmode=c-shared ./bind -> build/lib/$file (SONAME $soname)"
+	mkdir -p build/lib/pkgconfig build/include
+	go build -buildmode=c-shared -ldflags="-extldflags=-Wl,-soname,$soname" -o "build/lib/$file" ./bind
+	# cgo's header: an artefact; include/procfd.h is the contract.
+	rm -f "build/lib/${file%.*}.h"
+	ln -sfn "$file" "build/lib/$soname"
+	ln -sfn "$soname" build/lib/libprocfd.so
+	cp include/procfd.h build/include/procfd.h
+	sed -e 's|@PC_PREFIX_FROM_PCDIR@|../..|' -e 's|@PC_LIBDIR@|lib|' \
+		-e 's|@PC_INCLUDEDIR@|include|' -e "s|@PROCFD_VERSION@|$version|" \
+		cmake/procfd.pc.in >build/lib/pkgconfig/procfd.pc
+	ls -l build/lib | sed 1d
 }
 
 examples() {
 	step "example: Go (examples/go)"
 	go run ./examples/go
+	step "example: C (examples/c), against build/include and build/lib"
+	mkdir -p build/examples
+	# $ORIGIN: the example finds build/lib from wherever build/ is.
+	cc -std=c11 -Wall -Wextra -Werror -Ibuild/include examples/c/main.c -o build/examples/c-example \
+		-Lbuild/lib -lprocfd -Wl,-rpath,'$ORIGIN/../lib'
+	build/examples/c-example
+	step "example: Python (examples/python), through bind/python/procfd.py"
+	PYTHONPATH=bind/python PYTHONDONTWRITEBYTECODE=1 python3 examples/python/example.py
 }
 
 check_format() {
 	step "gofmt"
 	local unformatted
-	unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+	# Untracked files too: a new file is checked before its first commit.
+	unformatted=$(gofmt -l $(git ls-files -co --exclude-standard '*.go' 2>/dev/null || find . -name '*.go'))
 	if [ -n "$unformatted" ]; then
 		echo "gofmt would change:" $unformatted >&2
 		exit 1
 	fi
+}
+
+check_exports() {
+	step "libprocfd.so exports exactly the functions of include/procfd.h"
+	sh tests/capi/check-exports.sh build/lib/libprocfd.so include/procfd.h
 }
 
 run_tests() {
@@ -45,7 +96,8 @@ run_tests() {
 	build
 	step "go vet"
 	go vet ./...
-	step "Ginkgo suites under -race"
+	check_exports
+	step "Ginkgo suites under -race (tests/capi: the C and Python tests)"
 	go test -race -count=1 -timeout 20m ./tests/...
 }
 

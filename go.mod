@@ -3,6 +3,7 @@ module github.com/procfd/procfd
 go 1.26.0
 
 require (
+	github.com/mattn/go-pointer v0.0.1
 	github.com/onsi/ginkgo/v2 v2.34.0
 	github.com/onsi/gomega v1.44.0
 	golang.org/x/sys v0.50.0

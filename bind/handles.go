@@ -1,0 +1,209 @@
+package main
+
+/*
+#cgo CFLAGS: -I${SRCDIR}/../include
+#include "procfd.h"
+
+typedef void (*pfd_exit_cb)(procfd_t *h, const procfd_status_t *st, void *arg);
+
+// Go cannot call through a C function pointer. The status travels by value
+// so that cb gets C memory (this frame) rather than a Go pointer.
+static void pfd_call_exit_cb(pfd_exit_cb cb, procfd_t *h, procfd_status_t st, int have_status, void *arg) { cb(h, have_status ? &st : NULL, arg); }
+*/
+import "C"
+
+import (
+	"context"
+	"errors"
+	"os"
+	"syscall"
+	"time"
+	"unsafe"
+
+	"github.com/procfd/procfd"
+)
+
+// The calls on a handle once it exists: procfd_open, the queries, signal,
+// wait, on_exit and close.
+
+func open(out *unsafe.Pointer, pid C.int) C.int {
+	if out == nil || pid <= 0 {
+		return neg(syscall.EINVAL)
+	}
+	h, err := procfd.Open(int(pid))
+	if err != nil {
+		return neg(errnoOf(err))
+	}
+	*out = newEntry(h, false)
+	return 0
+}
+
+// openHandle returns the Handle behind p if p is an open handle.
+func openHandle(p unsafe.Pointer) (*procfd.Handle, C.int) {
+	if p == nil {
+		return nil, neg(syscall.EINVAL)
+	}
+	var h *procfd.Handle
+	if e := lookup(p); e != nil {
+		h = e.handle()
+	}
+	if h == nil {
+		return nil, neg(syscall.EBADF)
+	}
+	return h, 0
+}
+
+func pid(p unsafe.Pointer) C.int {
+	h, rc := openHandle(p)
+	if h == nil {
+		return rc
+	}
+	return C.int(h.Pid())
+}
+
+func nativeFd(p unsafe.Pointer) C.intptr_t {
+	h, rc := openHandle(p)
+	if h == nil {
+		return C.intptr_t(rc)
+	}
+	fd := h.Fd()
+	if fd == ^uintptr(0) { // closed meanwhile
+		return -C.intptr_t(syscall.EBADF)
+	}
+	return C.intptr_t(fd)
+}
+
+func backend(p unsafe.Pointer) *C.char {
+	h, _ := openHandle(p)
+	if h == nil {
+		return nil
+	}
+	return staticString(string(h.Backend()))
+}
+
+func defaultBackend() *C.char { return staticString(string(procfd.DefaultBackend())) }
+
+func signal(p unsafe.Pointer, sig C.int) C.int {
+	h, rc := openHandle(p)
+	if h == nil {
+		return rc
+	}
+	if sig < 0 || sig >= 65 { // _NSIG: 1 to 64 are signals, 0 is a probe
+		return neg(syscall.EINVAL)
+	}
+	return neg(errnoOf(h.Signal(syscall.Signal(sig))))
+}
+
+func wait(p unsafe.Pointer, timeoutMs C.int, stp unsafe.Pointer) C.int {
+	h, rc := openHandle(p)
+	if h == nil {
+		return rc
+	}
+	ctx := context.Background()
+	if timeoutMs >= 0 {
+		// 0 is a deadline passed already: Wait looks once and returns.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, time.Duration(timeoutMs)*time.Millisecond)
+		defer cancel()
+	}
+	st, err := h.Wait(ctx)
+	if err != nil {
+		return neg(errnoOf(err))
+	}
+	if stp != nil {
+		*(*C.procfd_status_t)(stp) = cStatus(st)
+	}
+	return 0
+}
+
+func cStatus(s *procfd.Status) C.procfd_status_t {
+	st := C.procfd_status_t{pid: C.int(s.Pid), code: C.int(s.ExitCode), signal: C.int(s.Signal)}
+	if s.Exited() {
+		st.exited = 1
+	}
+	if s.CoreDumped {
+		st.core_dumped = 1
+	}
+	return st
+}
+
+func onExit(p, cb, arg unsafe.Pointer) C.int {
+	if cb == nil {
+		return neg(syscall.EINVAL)
+	}
+	e, rc := lockOpen(p)
+	if e == nil {
+		return rc
+	}
+	e.pending++
+	h := e.h
+	e.mu.Unlock()
+	go e.callExit(p, h, C.pfd_exit_cb(cb), arg)
+	return 0
+}
+
+// callExit waits for h's status, parked on the poller like any Wait, then
+// calls cb on this goroutine's thread: one the Go runtime owns.
+func (e *entry) callExit(p unsafe.Pointer, h *procfd.Handle, cb C.pfd_exit_cb, arg unsafe.Pointer) {
+	defer func() {
+		if r := recover(); r != nil {
+			reportPanic("the procfd_on_exit caller", r)
+		}
+		e.mu.Lock()
+		e.pending--
+		last := e.closed && e.pending == 0
+		e.mu.Unlock()
+		if last { // procfd_close ran meanwhile and left h to us
+			h.Close()
+			e.retire(p)
+		}
+	}()
+	st, err := h.Wait(context.Background())
+	var cst C.procfd_status_t
+	var have C.int
+	if err == nil {
+		cst, have = cStatus(st), 1
+	}
+	C.pfd_call_exit_cb(cb, (*C.procfd_t)(p), cst, have, arg)
+}
+
+// lockOpen returns the entry behind p, locked, if p is an open handle.
+func lockOpen(p unsafe.Pointer) (*entry, C.int) {
+	if p == nil {
+		return nil, neg(syscall.EINVAL)
+	}
+	e := lookup(p)
+	if e == nil {
+		return nil, neg(syscall.EBADF)
+	}
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return nil, neg(syscall.EBADF)
+	}
+	return e, 0
+}
+
+func closeHandle(p unsafe.Pointer) C.int {
+	e, rc := lockOpen(p)
+	if e == nil {
+		return rc
+	}
+	e.closed = true
+	h, callbacks := e.h, e.pending > 0
+	e.mu.Unlock()
+	if callbacks {
+		// The last callback closes h; kill-on-close cannot wait for it.
+		if !e.killOnClose {
+			return 0
+		}
+		if err := h.Kill(); err != nil && !errors.Is(err, os.ErrProcessDone) {
+			return neg(errnoOf(err))
+		}
+		<-h.Done()
+		return 0
+	}
+	err := h.Close()
+	e.retire(p)
+	return neg(errnoOf(err))
+}

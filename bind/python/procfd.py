@@ -1,0 +1,408 @@
+"""Process handles for Python, over libprocfd (ctypes, no other dependency).
+
+A handle owns exactly one process: it becomes readable when the process ends,
+it signals the process without a PID-reuse race, and it yields the exit
+status exactly once, to every waiter.
+
+    import procfd, signal
+    with procfd.spawn(["sleep", "10"], kill_on_close=True) as p:
+        p.send_signal(signal.SIGTERM)
+        st = p.wait(timeout=5)          # Status(..., returncode=-15)
+
+    st = await p.wait_async()           # asyncio: no thread per child
+
+The library is found through the environment variable PROCFD_LIBRARY (a
+path), then the build/lib/ directory of the procfd source tree this file
+belongs to, then ctypes.util.find_library("procfd").
+
+Failures raise OSError with the errno that libprocfd returned, so a missing
+program is FileNotFoundError and an elapsed wait timeout is TimeoutError.
+"""
+
+import asyncio
+import ctypes
+import ctypes.util
+import errno as _errno
+import math
+import os
+import signal as _signal
+import subprocess
+import time
+from pathlib import Path
+from typing import NamedTuple, Optional
+
+__all__ = ["Process", "Status", "default_backend", "open", "spawn", "version"]
+
+
+def _load_library():
+    explicit = os.environ.get("PROCFD_LIBRARY")
+    if explicit:
+        # An explicit choice that does not load is an error, not a reason
+        # to pick up some other copy.
+        return ctypes.CDLL(explicit)
+    in_tree = Path(__file__).resolve().parents[2] / "build" / "lib" / "libprocfd.so"
+    if in_tree.exists():
+        return ctypes.CDLL(str(in_tree))
+    found = ctypes.util.find_library("procfd")
+    if found:
+        return ctypes.CDLL(found)
+    raise ImportError(
+        "libprocfd not found: set PROCFD_LIBRARY to its path, build it with "
+        "./build.sh, or install it where the dynamic linker looks"
+    )
+
+
+_lib = _load_library()
+
+
+class _CStatus(ctypes.Structure):
+    _fields_ = [
+        ("pid", ctypes.c_int),
+        ("exited", ctypes.c_int),
+        ("code", ctypes.c_int),
+        ("signal", ctypes.c_int),
+        ("core_dumped", ctypes.c_int),
+    ]
+
+
+class _CAttr(ctypes.Structure):
+    _fields_ = [
+        ("dir", ctypes.c_char_p),
+        ("fds", ctypes.POINTER(ctypes.c_int)),
+        ("nfds", ctypes.c_int),
+        ("flags", ctypes.c_uint),
+        ("backend", ctypes.c_char_p),
+    ]
+
+
+# procfd.h's flags.
+_SETSID = 1 << 0
+_SETPGID = 1 << 1
+_KILL_ON_CLOSE = 1 << 2
+_SEARCH_PATH = 1 << 3
+
+_ExitCallback = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.POINTER(_CStatus), ctypes.c_void_p)
+
+
+def _declare(name, restype, *argtypes):
+    fn = getattr(_lib, name)
+    fn.restype = restype
+    fn.argtypes = list(argtypes)
+    return fn
+
+
+_c_int, _c_void_p, _c_char_p = ctypes.c_int, ctypes.c_void_p, ctypes.c_char_p
+_c_strings = ctypes.POINTER(_c_char_p)
+
+_spawn = _declare("procfd_spawn", _c_int, ctypes.POINTER(_c_void_p), _c_char_p, _c_strings,
+                  _c_strings, ctypes.POINTER(_CAttr))
+_open = _declare("procfd_open", _c_int, ctypes.POINTER(_c_void_p), _c_int)
+_pid = _declare("procfd_pid", _c_int, _c_void_p)
+_fd = _declare("procfd_fd", ctypes.c_ssize_t, _c_void_p)  # intptr_t
+_backend = _declare("procfd_backend", _c_char_p, _c_void_p)
+_default_backend = _declare("procfd_default_backend", _c_char_p)
+_send_signal = _declare("procfd_signal", _c_int, _c_void_p, _c_int)
+_wait = _declare("procfd_wait", _c_int, _c_void_p, _c_int, ctypes.POINTER(_CStatus))
+_on_exit = _declare("procfd_on_exit", _c_int, _c_void_p, _ExitCallback, _c_void_p)
+_close = _declare("procfd_close", _c_int, _c_void_p)
+_strerror = _declare("procfd_strerror", _c_char_p, _c_int)
+_version = _declare("procfd_version", _c_char_p)
+
+
+def _error(code, filename=None):
+    """OSError for a negative errno; its constructor picks the subclass."""
+    err = -code
+    text = _strerror(code).decode(errors="replace")
+    if filename is not None:
+        return OSError(err, text, filename)
+    return OSError(err, text)
+
+
+def _check(rc, filename=None):
+    if rc < 0:
+        raise _error(rc, filename)
+    return rc
+
+
+class Status(NamedTuple):
+    """How a process ended.
+
+    exit_code is the code passed to exit(2), or -1 if a signal killed the
+    process; signal is that signal, or 0. returncode follows subprocess:
+    exit_code, or minus the signal number.
+    """
+
+    pid: int
+    exit_code: int
+    signal: int
+    core_dumped: bool
+    returncode: int
+
+
+def _status(st):
+    returncode = st.code if st.exited else -st.signal
+    return Status(st.pid, st.code, st.signal, bool(st.core_dumped), returncode)
+
+
+# The longest pause between two looks at a handle whose descriptor was
+# readable but whose status was not in yet (a death-pipe child that closed
+# its descriptors and runs on). The library itself rechecks at this rate.
+_RECHECK_MAX = 0.1
+# wait() waits in slices of this many milliseconds so that a signal handler
+# (Ctrl-C's KeyboardInterrupt) runs in time: Python runs them between calls.
+_WAIT_SLICE_MS = 200
+
+
+class Process:
+    """A handle that owns one process. Get one from spawn() or open()."""
+
+    def __init__(self, handle, args=None):
+        self._h = handle
+        self._waiter = None
+        self.args = args
+        self.pid = _check(_pid(handle))
+        self.backend = _backend(handle).decode()
+        self.returncode = None
+
+    def __repr__(self):
+        state = "closed" if self._h is None else f"returncode={self.returncode}"
+        return f"<procfd.Process pid={self.pid} backend={self.backend} {state}>"
+
+    def _handle(self):
+        h = self._h
+        if h is None:
+            raise ValueError("operation on a closed procfd.Process")
+        return h
+
+    def fileno(self):
+        """The descriptor that becomes readable when the process has ended.
+
+        Valid until close(); do not close it or read from it.
+        """
+        return _check(_fd(self._handle()))
+
+    def send_signal(self, sig):
+        """Send sig; like subprocess, do nothing once the process has ended."""
+        rc = _send_signal(self._handle(), int(sig))
+        if rc != -_errno.ESRCH:
+            _check(rc)
+
+    def terminate(self):
+        self.send_signal(_signal.SIGTERM)
+
+    def kill(self):
+        self.send_signal(_signal.SIGKILL)
+
+    def _try_wait(self, timeout_ms):
+        """The status, or None if the process still runs after timeout_ms."""
+        st = _CStatus()
+        rc = _wait(self._handle(), timeout_ms, ctypes.byref(st))
+        if rc == -_errno.ETIMEDOUT:
+            return None
+        _check(rc)
+        status = _status(st)
+        self.returncode = status.returncode
+        return status
+
+    def wait(self, timeout=None):
+        """Wait for the process to end and return its Status.
+
+        timeout is in seconds; None waits for as long as it takes. Raises
+        TimeoutError if the process still runs then (it is left as it was).
+        Only the calling thread waits.
+        """
+        deadline = None if timeout is None else time.monotonic() + max(timeout, 0)
+        while True:
+            slice_ms = _WAIT_SLICE_MS
+            if deadline is not None:
+                left = deadline - time.monotonic()
+                slice_ms = min(slice_ms, max(0, math.ceil(left * 1000)))
+            status = self._try_wait(slice_ms)
+            if status is not None:
+                return status
+            if deadline is not None and time.monotonic() >= deadline:
+                raise TimeoutError(_errno.ETIMEDOUT,
+                                   f"pid {self.pid} still running after {timeout} s")
+
+    async def wait_async(self):
+        """Wait for the process to end, in asyncio, and return its Status.
+
+        The handle's descriptor is watched by the running loop (add_reader):
+        no thread waits. Any number of coroutines may await the same
+        Process; cancelling one leaves the others waiting.
+        """
+        loop = asyncio.get_running_loop()
+        if self._waiter is None or self._waiter.get_loop() is not loop:
+            status = self._try_wait(0)  # also starts the library's collection
+            if status is not None:
+                return status
+            self._waiter = self._watch(loop)
+        return await asyncio.shield(self._waiter)
+
+    def _watch(self, loop):
+        fut = loop.create_future()
+        fd = self.fileno()
+        delay = 0.001
+
+        def look():
+            nonlocal delay
+            if fut.done():
+                return
+            try:
+                status = self._try_wait(0)
+            except BaseException as e:  # closed meanwhile, ...: the awaiters get it
+                fut.set_exception(e)
+                return
+            if status is not None:
+                fut.set_result(status)
+                return
+            # Readable, but still running: the death pipe's EOF came early
+            # (a moment before the kernel made the child a zombie, or the
+            # child closed its descriptors and runs on). Readability says
+            # nothing more, so look again later.
+            loop.call_later(delay, look)
+            delay = min(2 * delay, _RECHECK_MAX)
+
+        def readable():
+            loop.remove_reader(fd)
+            look()
+
+        loop.add_reader(fd, readable)
+        fut.add_done_callback(lambda _: loop.remove_reader(fd))
+        return fut
+
+    def close(self):
+        """Release the handle. Calling it again does nothing.
+
+        With kill_on_close the process, if it still runs, is killed and
+        reaped first; otherwise it runs on and the library reaps it when it
+        ends. A wait_async() still pending raises ValueError.
+        """
+        h, self._h = self._h, None
+        if h is None:
+            return
+        waiter, self._waiter = self._waiter, None
+        if waiter is not None and not waiter.done():
+            # The loop must stop watching the descriptor before it closes.
+            waiter_loop = waiter.get_loop()
+            closed = ValueError("procfd.Process closed while awaited")
+            if _running_loop() is waiter_loop:
+                waiter.set_exception(closed)
+            else:
+                waiter_loop.call_soon_threadsafe(
+                    lambda: waiter.done() or waiter.set_exception(closed))
+        _check(_close(h))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        h = getattr(self, "_h", None)
+        if h is not None and _close is not None:
+            _close(h)
+
+
+def _running_loop():
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+def _stdio_fd(i, spec, resolved, to_close):
+    """The descriptor that the child's descriptor i gets, for spawn()."""
+    if spec is None:
+        try:
+            os.get_inheritable(i)  # only asks whether i is open
+        except OSError:
+            return -1
+        return i
+    if spec == subprocess.DEVNULL:
+        fd = os.open(os.devnull, os.O_RDWR | os.O_CLOEXEC)
+        to_close.append(fd)
+        return fd
+    if spec == subprocess.STDOUT and i == 2:
+        return resolved[1]
+    if spec == subprocess.PIPE or spec == subprocess.STDOUT:
+        raise ValueError(f"procfd.spawn does not make pipes: pass a descriptor (os.pipe()) for {spec}")
+    fd = spec if isinstance(spec, int) else spec.fileno()
+    if fd < 0:
+        raise ValueError(f"not a descriptor: {fd}")
+    return fd
+
+
+def spawn(args, cwd=None, env=None, stdin=None, stdout=None, stderr=None,
+          kill_on_close=False, start_new_session=False, backend=None):
+    """Start a program and return the Process that owns it.
+
+    args is the argument list, args[0] the program; a program name without a
+    slash is looked for in PATH, as subprocess does (the caller's PATH, not
+    env's). env is a mapping (None: this process's os.environ). stdin,
+    stdout and stderr are None (inherit this process's), a descriptor, an
+    object with fileno(), or subprocess.DEVNULL; stderr may also be
+    subprocess.STDOUT. kill_on_close makes close() kill a process that
+    still runs; start_new_session runs it in a new session (setsid);
+    backend forces "pidfd" or "pipe".
+    """
+    if isinstance(args, (str, bytes, os.PathLike)):
+        args = [args]
+    argv = [os.fsencode(a) for a in args]
+    if not argv:
+        raise ValueError("args must not be empty")
+
+    c_argv = (_c_char_p * (len(argv) + 1))(*argv, None)
+    c_envp = None
+    if env is not None:
+        entries = [os.fsencode(k) + b"=" + os.fsencode(v) for k, v in env.items()]
+        c_envp = (_c_char_p * (len(entries) + 1))(*entries, None)
+
+    attr = _CAttr()
+    attr.flags = _SEARCH_PATH
+    if kill_on_close:
+        attr.flags |= _KILL_ON_CLOSE
+    if start_new_session:
+        attr.flags |= _SETSID
+    if cwd is not None:
+        attr.dir = os.fsencode(cwd)
+    if backend:
+        attr.backend = backend.encode()
+
+    to_close = []
+    try:
+        if (stdin, stdout, stderr) != (None, None, None):
+            fds = []
+            for i, spec in enumerate((stdin, stdout, stderr)):
+                fds.append(_stdio_fd(i, spec, fds, to_close))
+            attr.fds = (_c_int * 3)(*fds)
+            attr.nfds = 3
+        h = _c_void_p()
+        _check(_spawn(ctypes.byref(h), argv[0], c_argv, c_envp, ctypes.byref(attr)),
+               filename=args[0])
+    finally:
+        for fd in to_close:
+            os.close(fd)
+    return Process(h.value, args=list(args))
+
+
+def open(pid):
+    """Return a Process for the existing process pid, child or not.
+
+    wait() on a process that is not our child returns once its parent has
+    reaped it (Linux 6.15+), or raises OSError(ENODATA).
+    """
+    h = _c_void_p()
+    _check(_open(ctypes.byref(h), int(pid)))
+    return Process(h.value)
+
+
+def default_backend():
+    """The backend spawn() and open() use unless told: "pidfd" or "pipe"."""
+    return _default_backend().decode()
+
+
+def version():
+    """The version of the loaded libprocfd, "MAJOR.MINOR.PATCH"."""
+    return _version().decode()

@@ -1,0 +1,336 @@
+/*
+ * procfd.h - process handles for C
+ *
+ * A handle owns exactly one process: it becomes readable when the process
+ * ends, it signals the process without a PID-reuse race, and it yields the
+ * exit status exactly once, to every waiter. On Linux the handle is a pidfd
+ * (Linux 5.4+) or, where pidfds are missing or forbidden, the read end of a
+ * "death pipe" whose write end only the child holds.
+ *
+ * This header is the whole contract of libprocfd.so. Link with -lprocfd
+ * (pkg-config procfd; CMake: find_package(procfd) and procfd::procfd).
+ *
+ * Conventions
+ *
+ *   Errors. Every int-returning function returns 0, or the non-negative value
+ *   it documents, on success, and a negative errno on failure (-ENOENT, ...);
+ *   errno itself is left alone. procfd_strerror() describes such a value.
+ *   A NULL pointer where one is required is -EINVAL.
+ *
+ *   Handles. procfd_spawn() and procfd_open() return a procfd_t *, an opaque
+ *   token that is never dereferenced: a pointer that is not an open handle,
+ *   a closed one included, gets -EBADF (NULL from the string-returning
+ *   functions). procfd_close() releases it, like free(): the address is not
+ *   handed out to a new handle until at least 4096 more handles have been
+ *   closed, so a stale pointer used within that window is reported as -EBADF
+ *   rather than acting on someone else's process. Do not rely on more.
+ *
+ *   Threads. Every function may be called from any number of threads at once.
+ *   procfd_wait() blocks only its calling thread; waiting processes otherwise
+ *   cost no thread (the library parks them on epoll). The library runs a Go
+ *   runtime with a few threads of its own. Do not call it in the child of a
+ *   fork() until that child has called exec.
+ *
+ *   Signals. The pidfd backend installs no signal handler. The death-pipe
+ *   backend catches SIGCHLD, but only if nobody else does: if the host has a
+ *   SIGCHLD handler (or ignores SIGCHLD) when the backend is first used, it
+ *   is left alone, and the backend polls instead (one waitid(2) per waiting
+ *   handle, at most every 100 ms, while an ended child's pipe is held open
+ *   by its descendants). A host that installs its SIGCHLD handler later
+ *   replaces the backend's, which then sees such a child end only when those
+ *   descendants do. A handler that reaps other children than its own, with
+ *   waitpid(-1, ...), takes their status from procfd: see -ECHILD.
+ *
+ *   Nothing a caller passes, other than a pointer to memory it does not own,
+ *   crashes the host process: an internal failure is reported as -EIO.
+ */
+#ifndef PROCFD_H
+#define PROCFD_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PROCFD_VERSION_MAJOR 0
+#define PROCFD_VERSION_MINOR 1
+#define PROCFD_VERSION_PATCH 0
+
+/* A process handle. Opaque: only the library knows what it stands for. */
+typedef struct procfd procfd_t;
+
+/* The exit status of a process. */
+typedef struct procfd_status {
+	int pid;
+	int exited;      /* 1: exited normally and code is valid */
+	int code;        /* exit code when exited, else -1 */
+	int signal;      /* terminating signal when !exited, else 0 */
+	int core_dumped; /* 1: the signal dumped core */
+} procfd_status_t;
+
+/* procfd_attr_t.flags */
+enum {
+	/* Start the child in a new session (setsid(2)). */
+	PROCFD_SETSID = 1 << 0,
+	/* Start the child in a new process group led by itself. */
+	PROCFD_SETPGID = 1 << 1,
+	/* procfd_close() kills a still running process with SIGKILL and reaps
+	 * it before it returns. */
+	PROCFD_KILL_ON_CLOSE = 1 << 2,
+	/* A path without a slash is looked for in the directories of the
+	 * caller's PATH, as execvp(3) does. Without it, such a path is taken
+	 * relative to the child's working directory. */
+	PROCFD_SEARCH_PATH = 1 << 3
+};
+
+/* How procfd_spawn() starts a process. A NULL procfd_attr_t *, or one that
+ * is all zeros, means the defaults below. */
+typedef struct procfd_attr {
+	const char *dir;     /* working directory; NULL: the caller's */
+	const int *fds;      /* the child's descriptor i is fds[i]; -1: closed;
+	                      * NULL (or nfds 0): the child inherits 0, 1, 2 */
+	int nfds;            /* number of entries in fds */
+	unsigned flags;      /* PROCFD_SETSID | ... */
+	const char *backend; /* NULL or "": the best available; else "pidfd",
+	                      * "pipe", "procdesc" or "handle" */
+} procfd_attr_t;
+
+/*
+ * procfd_spawn - start a program and return a handle that owns it
+ *
+ * Executes path with arguments argv (argv[0] included, NULL-terminated) and
+ * environment envp (NULL-terminated; NULL: the caller's environment), with
+ * the attributes in attr. The caller's descriptors are not inherited, except
+ * those that attr->fds names (or 0, 1 and 2); the descriptors in attr->fds
+ * stay open and unchanged in the caller. On success *out is the new handle,
+ * to be released with procfd_close(). No process is left behind on failure.
+ *
+ * RETURN VALUE
+ *   0 on success, a negative errno on failure; *out is set only on success.
+ *
+ * ERRORS
+ *   -EINVAL   out, path or argv is NULL; argv is empty; attr->nfds is
+ *             negative, or attr->fds is NULL with attr->nfds > 0, or too
+ *             many descriptors (over 1024); attr->flags has an unknown
+ *             bit; attr->backend is unknown.
+ *   -ENOTSUP  attr->backend (or the PROCFD_BACKEND environment variable)
+ *             names a backend that does not work on this system.
+ *   -EBADF    an entry of attr->fds is neither -1 nor an open descriptor.
+ *   -ENOENT, -EACCES, -ENOEXEC, -E2BIG, ...
+ *             execve(2) failed in the child (with PROCFD_SEARCH_PATH,
+ *             -ENOENT also when no directory of PATH holds the program).
+ *   -ENOENT, -ENOTDIR, -EACCES
+ *             attr->dir is not a directory the child may enter.
+ *   -EAGAIN, -ENOMEM
+ *             the process could not be created.
+ */
+int procfd_spawn(procfd_t **out, const char *path, char *const argv[], char *const envp[],
+                 const procfd_attr_t *attr);
+
+/*
+ * procfd_open - take a handle on an existing process
+ *
+ * The process need not be a child of the caller. procfd_wait() on such a
+ * handle returns once the process has ended: it reaps our own child; for
+ * any other process it returns the status the kernel keeps once the parent
+ * has reaped it (Linux 6.15+), or -ENODATA.
+ *
+ * RETURN VALUE
+ *   0 on success, a negative errno on failure; *out is set only on success.
+ *
+ * ERRORS
+ *   -EINVAL   out is NULL, or pid <= 0.
+ *   -ESRCH    no process pid exists.
+ *   -ENOTSUP  the backend in use cannot refer to an existing process (the
+ *             death pipe cannot).
+ *   -EMFILE, -ENFILE, -ENOMEM
+ *             no descriptor could be made.
+ */
+int procfd_open(procfd_t **out, int pid);
+
+/*
+ * procfd_pid - the process id of the handle's process
+ *
+ * Once the process has been reaped the number may belong to another process:
+ * use the handle, not the number, to act on the process.
+ *
+ * RETURN VALUE
+ *   The pid (> 0), or a negative errno.
+ *
+ * ERRORS
+ *   -EINVAL   h is NULL.
+ *   -EBADF    h is not an open handle.
+ */
+int procfd_pid(const procfd_t *h);
+
+/*
+ * procfd_fd - the native handle, to wait in an event loop of your own
+ *
+ * On POSIX systems a descriptor (pidfd or death-pipe read end) that becomes
+ * readable (poll, epoll, select) once the process has ended; on Windows a
+ * HANDLE that becomes signalled. Then procfd_wait() collects the status. It
+ * stays valid until procfd_close(h): do not close it, read from it or change
+ * its flags.
+ *
+ * RETURN VALUE
+ *   The descriptor or HANDLE (>= 0), or a negative errno.
+ *
+ * ERRORS
+ *   -EINVAL   h is NULL.
+ *   -EBADF    h is not an open handle.
+ */
+intptr_t procfd_fd(const procfd_t *h);
+
+/*
+ * procfd_backend - the backend behind a handle
+ *
+ * RETURN VALUE
+ *   "pidfd", "pipe", "procdesc" or "handle": a static string, never to be
+ *   freed. NULL if h is NULL or not an open handle.
+ */
+const char *procfd_backend(const procfd_t *h);
+
+/*
+ * procfd_default_backend - the backend procfd_spawn() and procfd_open() use
+ * when none is asked for
+ *
+ * That is the backend named by the environment variable PROCFD_BACKEND if it
+ * is set and works here, else the best one that works here (probed once).
+ *
+ * RETURN VALUE
+ *   A static string, never to be freed; "" if no backend works here.
+ */
+const char *procfd_default_backend(void);
+
+/*
+ * procfd_signal - send a signal to the handle's process
+ *
+ * Never signals a process the handle does not own: once the process has
+ * ended, nothing is sent. sig 0 sends nothing and tells whether the process
+ * still runs (0) or has ended (-ESRCH).
+ *
+ * RETURN VALUE
+ *   0 on success, a negative errno on failure.
+ *
+ * ERRORS
+ *   -EINVAL   h is NULL, or sig is not 0 and not a valid signal number
+ *             (1 to 64).
+ *   -EBADF    h is not an open handle.
+ *   -ESRCH    the process has ended (it may still be a zombie).
+ *   -EPERM    the caller may not signal that process.
+ */
+int procfd_signal(procfd_t *h, int sig);
+
+/*
+ * procfd_wait - wait for the process to end and get its exit status
+ *
+ * timeout_ms is how long to wait: negative (-1) for as long as it takes,
+ * 0 to only look, which collects the status of a process that has ended
+ * (the way to call it once procfd_fd() is readable; on the death-pipe
+ * backend the descriptor can turn readable while the process runs on, if it
+ * closed its descriptors, and a look then says -ETIMEDOUT). The first
+ * successful procfd_wait() (or the collection that
+ * procfd_on_exit() starts) reaps the process; every procfd_wait() from then
+ * on, from any thread, returns the same status. If st is not NULL, the status
+ * is stored there. Waiting on a handle from procfd_open() for a process that
+ * is not our child returns once its parent has reaped it.
+ *
+ * RETURN VALUE
+ *   0 on success, with *st filled; a negative errno on failure, with *st
+ *   untouched.
+ *
+ * ERRORS
+ *   -EINVAL    h is NULL.
+ *   -EBADF     h is not an open handle.
+ *   -ETIMEDOUT the process is still running when timeout_ms has passed;
+ *              the handle is unchanged, so wait again at will.
+ *   -ECHILD    other code in this process (a waitpid(-1, ...) loop, or
+ *              SIGCHLD set to SIG_IGN) reaped the child first, and the
+ *              kernel kept no copy of its status.
+ *   -ENODATA   the process was not our child and the kernel offers no status
+ *              for it (Linux older than 6.15, or its parent did not reap it).
+ */
+int procfd_wait(procfd_t *h, int timeout_ms, procfd_status_t *st);
+
+/*
+ * procfd_on_exit - have a function called when the process has ended
+ *
+ * Starts collecting the status, as procfd_wait() would, and calls
+ * cb(h, st, arg) exactly once, after the status is collected, on a thread
+ * that the library owns (never the caller's thread, even if the process has
+ * already ended). st points to the status and is valid only during the call;
+ * it is NULL if the status could not be collected (procfd_wait() then tells
+ * why: -ECHILD or -ENODATA). Each successful call registers one more call of
+ * its own cb.
+ *
+ * What cb may do: call any procfd function, procfd_close(h) included (the
+ * usual way to release a handle that only its callback still needs), and
+ * hand the news to another thread or event loop. What it must not do: block
+ * for long (each callback that runs holds one OS thread), unwind out of the
+ * call (longjmp, C++ exceptions) or end its thread.
+ *
+ * If h is closed before the process ends, cb is still called once the
+ * process has ended (with PROCFD_KILL_ON_CLOSE: once it has been killed and
+ * reaped), with the status; h is then no longer open, so calls on it return
+ * -EBADF, but its address stays reserved until cb has returned.
+ *
+ * RETURN VALUE
+ *   0 on success (cb will be called), a negative errno on failure (it will
+ *   not).
+ *
+ * ERRORS
+ *   -EINVAL   h or cb is NULL.
+ *   -EBADF    h is not an open handle.
+ */
+int procfd_on_exit(procfd_t *h, void (*cb)(procfd_t *h, const procfd_status_t *st, void *arg),
+                   void *arg);
+
+/*
+ * procfd_close - release a handle
+ *
+ * With PROCFD_KILL_ON_CLOSE, a process that still runs is killed with SIGKILL
+ * and reaped before procfd_close() returns. Without it, the process keeps
+ * running and is not left as a zombie: the library reaps it when it ends.
+ * Calls of procfd_wait() on h that are blocked at that moment still return
+ * the status.
+ *
+ * RETURN VALUE
+ *   0 on success, a negative errno on failure. h is no longer open after
+ *   any call that did not return -EINVAL or -EBADF.
+ *
+ * ERRORS
+ *   -EINVAL   h is NULL.
+ *   -EBADF    h is not an open handle (a second procfd_close() included).
+ *   -EPERM    PROCFD_KILL_ON_CLOSE could not kill the process; it is left
+ *             running and will be reaped when it ends.
+ */
+int procfd_close(procfd_t *h);
+
+/*
+ * procfd_strerror - describe an error that a procfd function returned
+ *
+ * err is a negative errno as the functions above return (a positive errno
+ * is accepted too).
+ *
+ * RETURN VALUE
+ *   A static string, never NULL and never to be freed, the same one for the
+ *   same err on every call: the C library's text for the errno (strerror),
+ *   or "Unknown error" for a value that no errno can be (4096 and over).
+ */
+const char *procfd_strerror(int err);
+
+/*
+ * procfd_version - the library's version
+ *
+ * RETURN VALUE
+ *   "MAJOR.MINOR.PATCH" of the library that is loaded, a static string.
+ *   Compare it with PROCFD_VERSION_* of the header compiled against.
+ */
+const char *procfd_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PROCFD_H */

@@ -1,0 +1,277 @@
+"""The Python binding (bind/python/procfd.py), stdlib unittest only.
+
+Run from the repository with the library built:
+    python3 -m unittest discover -s tests/capi/python -v
+PROCFD_LIBRARY may name the library to test.
+"""
+
+import asyncio
+import errno
+import os
+import re
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[3]
+try:
+    import procfd
+except ImportError:
+    sys.path.insert(0, str(REPO / "bind" / "python"))
+    import procfd
+
+
+def os_threads():
+    """This process's OS threads, the Go runtime's included."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("Threads:"):
+                return int(line.split()[1])
+    raise AssertionError("no Threads line in /proc/self/status")
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def wait_gone(pid, timeout=5.0):
+    deadline = time.monotonic() + timeout
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    return not alive(pid)
+
+
+class ModuleTest(unittest.TestCase):
+    def test_version_matches_header(self):
+        header = (REPO / "include" / "procfd.h").read_text()
+        parts = [re.search(rf"#define PROCFD_VERSION_{p} (\d+)", header).group(1)
+                 for p in ("MAJOR", "MINOR", "PATCH")]
+        self.assertEqual(procfd.version(), ".".join(parts))
+
+    def test_default_backend(self):
+        self.assertIn(procfd.default_backend(), ("pidfd", "pipe"))
+
+
+class SpawnTest(unittest.TestCase):
+    def spawn(self, *args, **kwargs):
+        p = procfd.spawn(*args, **kwargs)
+        self.addCleanup(p.close)
+        return p
+
+    def test_exit_status(self):
+        p = self.spawn(["sh", "-c", "exit 7"])
+        self.assertGreater(p.pid, 0)
+        self.assertEqual(p.backend, procfd.default_backend())
+        self.assertIsNone(p.returncode)
+        st = p.wait()
+        self.assertEqual(st, procfd.Status(p.pid, 7, 0, False, 7))
+        self.assertEqual(p.returncode, 7)
+        self.assertEqual(p.wait(), st)  # every wait, the one status
+        self.assertEqual(p.wait(timeout=0), st)
+
+    def test_fileno_readable_at_exit(self):
+        p = self.spawn(["sh", "-c", "sleep 0.2; exit 1"])
+        fd = p.fileno()
+        self.assertEqual(select.select([fd], [], [], 0)[0], [])
+        self.assertEqual(select.select([fd], [], [], 5)[0], [fd])
+        self.assertEqual(p.wait(timeout=5).exit_code, 1)
+
+    def test_signals(self):
+        p = self.spawn(["sleep", "60"])
+        p.send_signal(signal.SIGTERM)
+        st = p.wait(timeout=5)
+        self.assertEqual((st.exit_code, st.signal, st.returncode), (-1, signal.SIGTERM, -signal.SIGTERM))
+        # Like subprocess: nothing happens once the process has ended.
+        p.send_signal(signal.SIGTERM)
+
+        p = self.spawn(["sleep", "60"])
+        p.terminate()
+        self.assertEqual(p.wait(timeout=5).returncode, -signal.SIGTERM)
+        p = self.spawn(["sleep", "60"])
+        p.kill()
+        self.assertEqual(p.wait(timeout=5).returncode, -signal.SIGKILL)
+
+    def test_wait_timeout(self):
+        p = self.spawn(["sleep", "60"])
+        start = time.monotonic()
+        with self.assertRaises(TimeoutError) as cm:
+            p.wait(timeout=0.1)
+        self.assertGreaterEqual(time.monotonic() - start, 0.09)
+        self.assertEqual(cm.exception.errno, errno.ETIMEDOUT)
+        with self.assertRaises(TimeoutError):
+            p.wait(timeout=0)
+        self.assertTrue(alive(p.pid))  # a timeout leaves the process be
+        p.kill()
+        self.assertEqual(p.wait(timeout=5).signal, signal.SIGKILL)
+
+    def test_missing_program(self):
+        with self.assertRaises(FileNotFoundError) as cm:
+            procfd.spawn(["/no/such/program"])
+        self.assertEqual(cm.exception.errno, errno.ENOENT)
+        self.assertEqual(cm.exception.filename, "/no/such/program")
+        with self.assertRaises(FileNotFoundError):
+            procfd.spawn(["procfd-no-such-program-in-path"])
+        with self.assertRaises(FileNotFoundError):
+            procfd.spawn(["true"], cwd="/no/such/dir")
+
+    def test_not_executable(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".sh") as f:
+            f.write("#!/bin/sh\nexit 0\n")
+            f.flush()
+            with self.assertRaises(PermissionError):
+                procfd.spawn([f.name])
+
+    def test_bad_arguments(self):
+        with self.assertRaises(ValueError):
+            procfd.spawn([])
+        with self.assertRaises(OSError) as cm:
+            procfd.spawn(["true"], backend="no-such-backend")
+        self.assertEqual(cm.exception.errno, errno.EINVAL)
+        with self.assertRaises(OSError) as cm:
+            procfd.spawn(["true"], backend="procdesc")
+        self.assertEqual(cm.exception.errno, errno.ENOTSUP)
+        with self.assertRaises(ValueError):
+            procfd.spawn(["true"], stdout=subprocess.PIPE)
+
+    def test_path_search_cwd_env(self):
+        p = self.spawn(["sh", "-c", 'test "$(pwd)" = / && test "$A" = b && test -z "$HOME"'],
+                       cwd="/", env={"A": "b"})
+        self.assertEqual(p.wait(timeout=5).returncode, 0)
+
+    def test_env_none_is_the_current_environment(self):
+        os.environ["PROCFD_PY_INHERITED"] = "now"
+        self.addCleanup(os.environ.pop, "PROCFD_PY_INHERITED")
+        p = self.spawn(["sh", "-c", 'test "$PROCFD_PY_INHERITED" = now'])
+        self.assertEqual(p.wait(timeout=5).returncode, 0)
+
+    def test_stdio(self):
+        r, w = os.pipe()
+        with os.fdopen(r, "rb") as reader:
+            with os.fdopen(w, "wb") as writer:  # an object with fileno()
+                p = self.spawn(["sh", "-c", "echo out; echo err >&2; cat"],
+                               stdin=subprocess.DEVNULL, stdout=writer, stderr=subprocess.STDOUT)
+            self.assertEqual(reader.read(), b"out\nerr\n")
+        self.assertEqual(p.wait(timeout=5).returncode, 0)
+
+        r, w = os.pipe()
+        p = self.spawn(["sh", "-c", "echo fd"], stdout=w)  # a plain descriptor
+        os.close(w)
+        with os.fdopen(r, "rb") as reader:
+            self.assertEqual(reader.read(), b"fd\n")
+        self.assertEqual(p.wait(timeout=5).returncode, 0)
+
+    def test_kill_on_close_and_context_manager(self):
+        with procfd.spawn(["sleep", "60"], kill_on_close=True) as p:
+            pid = p.pid
+            self.assertTrue(alive(pid))
+        self.assertFalse(alive(pid))  # killed and reaped by close
+        with self.assertRaises(ValueError):
+            p.fileno()
+        p.close()  # again: nothing
+
+        # Without kill_on_close the process runs on and is reaped later.
+        p = procfd.spawn(["sleep", "0.5"])
+        pid = p.pid
+        p.close()
+        self.assertTrue(alive(pid))
+        self.assertTrue(wait_gone(pid))
+
+    def test_new_session(self):
+        p = self.spawn(["sleep", "60"], start_new_session=True, kill_on_close=True)
+        self.assertEqual(os.getsid(p.pid), p.pid)
+
+    def test_forced_pipe_backend(self):
+        p = self.spawn(["sh", "-c", "exit 4"], backend="pipe")
+        self.assertEqual(p.backend, "pipe")
+        self.assertEqual(p.wait(timeout=5).returncode, 4)
+
+    @unittest.skipUnless(procfd.default_backend() == "pidfd", "open needs the pidfd backend")
+    def test_open(self):
+        me = procfd.open(os.getpid())
+        self.addCleanup(me.close)
+        self.assertEqual(me.pid, os.getpid())
+        with self.assertRaises(TimeoutError):
+            me.wait(timeout=0)
+
+        child = self.spawn(["sleep", "60"])
+        other = procfd.open(child.pid)
+        self.addCleanup(other.close)
+        other.kill()
+        self.assertEqual(child.wait(timeout=5).signal, signal.SIGKILL)
+
+        with self.assertRaises(OSError) as cm:
+            procfd.open(-1)
+        self.assertEqual(cm.exception.errno, errno.EINVAL)
+
+
+class AsyncTest(unittest.TestCase):
+    def test_wait_async(self):
+        async def main():
+            p = procfd.spawn(["sh", "-c", "sleep 0.1; exit 3"])
+            try:
+                # Two awaiters, and one that gives up: the others still get it.
+                quitter = asyncio.ensure_future(p.wait_async())
+                await asyncio.sleep(0.01)
+                quitter.cancel()
+                a, b = await asyncio.gather(p.wait_async(), p.wait_async())
+                self.assertEqual(a, b)
+                self.assertEqual(a.returncode, 3)
+                self.assertEqual(await p.wait_async(), a)  # after the end
+            finally:
+                p.close()
+
+        asyncio.run(main())
+
+    def test_close_while_awaited(self):
+        async def main():
+            p = procfd.spawn(["sleep", "60"], kill_on_close=True)
+            waiter = asyncio.ensure_future(p.wait_async())
+            await asyncio.sleep(0.05)
+            p.close()
+            with self.assertRaises(ValueError):
+                await waiter
+
+        asyncio.run(main())
+
+    def test_500_children_without_a_thread_each(self):
+        n, limit = 500, 24
+
+        async def main():
+            peak = os_threads()
+            procs = [procfd.spawn(["sleep", "1"]) for _ in range(n)]
+            try:
+                done = False
+
+                async def sample():
+                    nonlocal peak
+                    while not done:
+                        peak = max(peak, os_threads())
+                        await asyncio.sleep(0.01)
+
+                sampler = asyncio.ensure_future(sample())
+                statuses = await asyncio.gather(*(p.wait_async() for p in procs))
+                done = True
+                await sampler
+            finally:
+                for p in procs:
+                    p.close()
+            return statuses, max(peak, os_threads())
+
+        statuses, peak = asyncio.run(main())
+        self.assertEqual(len({st.pid for st in statuses}), n)
+        self.assertTrue(all(st.returncode == 0 for st in statuses))
+        self.assertLessEqual(peak, limit, f"{peak} OS threads for {n} children")
+        print(f"\n{n} children awaited at once: peak {peak} OS threads", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
