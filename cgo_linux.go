@@ -10,6 +10,7 @@ package procfd
 #include <sys/wait.h>
 #include "csrc/pfd_internal.h"
 #include "csrc/clone_linux.c"
+#include "csrc/closefds_linux.c"
 #include "csrc/pidfd_linux.c"
 #include "csrc/sigchld_posix.c"
 #include "csrc/spawn_linux.c"

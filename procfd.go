@@ -41,7 +41,9 @@ type Attr struct {
 	Env []string
 	// Files are the child's descriptors 0, 1, 2, ...: Files[i] becomes
 	// descriptor i. A nil entry leaves descriptor i closed in the child.
-	// A nil slice means the child inherits the caller's 0, 1 and 2.
+	// A nil slice means the child inherits the caller's 0, 1 and 2. The
+	// child has no other descriptor: all others are closed before it
+	// execs, even those that C code opened without close-on-exec.
 	Files []*os.File
 	// Setsid starts the child in a new session (setsid(2)).
 	Setsid bool

@@ -78,6 +78,17 @@ int pfd_waitid(int idtype, int id, int options, int *pid, int *wstatus, struct r
  */
 int pfd_pidfd_exit_status(int pidfd, int *wstatus);
 
+/* The most descriptors pfd_close_fds_from may be asked to keep. */
+#define PFD_CLOSE_KEEP_MAX 8
+
+/*
+ * pfd_close_fds_from closes every descriptor from first up, except the
+ * nkeep in keep: close_range(2) where the kernel has it, else what
+ * /proc/self/fd lists. Async-signal-safe, for the child before execve.
+ * Returns 0, or -1 with errno.
+ */
+int pfd_close_fds_from(int first, const int *keep, int nkeep);
+
 /* Who takes this process's SIGCHLD: see pfd_sigchld_owner. */
 enum pfd_sigchld_owner {
 	PFD_SIGCHLD_NOBODY,  /* SIG_DFL: the signal is discarded */

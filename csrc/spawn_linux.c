@@ -172,6 +172,12 @@ static int child_main(void *arg)
 		return child_fail(c, PFD_STEP_SETPGID);
 	if (req->nfds > 0 && arrange_files(req, c) < 0)
 		return child_fail(c, PFD_STEP_FILES);
+	/* The child gets the descriptors it was given and no others, even
+	 * those the caller opened without close-on-exec. The error pipe
+	 * stays until execve closes it. */
+	int keep[] = {c->death_pipe, c->error_pipe};
+	if (pfd_close_fds_from(req->nfds > 0 ? req->nfds : 3, keep, 2) < 0)
+		return child_fail(c, PFD_STEP_FILES);
 	/* The write end is the child's alone: it stays open across execve and
 	 * closes when the last process holding it ends. */
 	if (c->death_pipe >= 0 && clear_cloexec(c->death_pipe) < 0)

@@ -101,9 +101,10 @@ typedef struct procfd_attr {
  *
  * Executes path with arguments argv (argv[0] included, NULL-terminated) and
  * environment envp (NULL-terminated; NULL: the caller's environment), with
- * the attributes in attr. The caller's descriptors are not inherited, except
- * those that attr->fds names (or 0, 1 and 2); the descriptors in attr->fds
- * stay open and unchanged in the caller. On success *out is the new handle,
+ * the attributes in attr. The child's descriptors are exactly those that
+ * attr->fds gives it (or the caller's 0, 1 and 2): every other one is closed
+ * before the exec, with or without close-on-exec. The descriptors in
+ * attr->fds stay open and unchanged in the caller. On success *out is the new handle,
  * to be released with procfd_close(). No process is left behind on failure.
  *
  * RETURN VALUE

@@ -31,6 +31,7 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	"golang.org/x/sys/unix"
 
 	"github.com/procfd/procfd"
 	"github.com/procfd/procfd/tests/internal/testbin"
@@ -449,6 +450,30 @@ func Specs(backend procfd.Backend) {
 			Expect(readAll(outR)).To(Equal("hello\nworld\n"))
 			Expect(waitFor(h).Success()).To(BeTrue())
 		})
+
+		// A pipe made without close-on-exec, as C code in the process may
+		// make one: a child that held on to its write end would keep the
+		// reader from EOF for as long as it runs.
+		DescribeTable("gives the child no descriptor it was not given, close-on-exec or not",
+			func(files []*os.File) {
+				var p [2]int
+				Expect(syscall.Pipe(p[:])).To(Succeed())
+				Expect(syscall.SetNonblock(p[0], true)).To(Succeed())
+				r := os.NewFile(uintptr(p[0]), "pipe read end")
+				DeferCleanup(r.Close)
+				flags, err := unix.FcntlInt(uintptr(p[1]), unix.F_GETFD, 0)
+				Expect(err).NotTo(HaveOccurred())
+				Expect(flags & unix.FD_CLOEXEC).To(BeZero())
+
+				start([]string{"sleep", "100"}, procfd.Attr{Files: files})
+				Expect(syscall.Close(p[1])).To(Succeed())
+				Expect(r.SetReadDeadline(time.Now().Add(waitTimeout))).To(Succeed())
+				_, err = r.Read(make([]byte, 1))
+				Expect(err).To(MatchError(io.EOF))
+			},
+			Entry("with Files nil", nil),
+			Entry("with Files 0, 1, 2", []*os.File{os.Stdin, os.Stdout, os.Stderr}),
+		)
 
 		// "true 9>&1" copies descriptor 1, which fails only if it is closed.
 		const probeFD1 = `if true 9>&1; then echo fd1=open >&2; else echo fd1=closed >&2; fi`

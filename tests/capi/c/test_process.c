@@ -323,6 +323,38 @@ static void test_fds(void)
 	CHECK_INT(procfd_close(h), 0);
 }
 
+/* A descriptor the host opened without close-on-exec does not reach the
+ * child: the pipe's reader sees EOF once the host closes its write end,
+ * while the child still runs. The poll timeout bounds a hang. */
+static void test_no_inherited_fds(void)
+{
+	const procfd_attr_t *attrs[2];
+	int fds[] = {0, 1, 2};
+	procfd_attr_t given = {.fds = fds, .nfds = 3};
+	attrs[0] = NULL;
+	attrs[1] = &given;
+	for (int i = 0; i < 2; i++) {
+		int p[2];
+		CHECK_INT(pipe(p), 0);
+		procfd_attr_t attr = attrs[i] ? *attrs[i] : (procfd_attr_t){0};
+		attr.flags |= PROCFD_KILL_ON_CLOSE;
+		procfd_t *h = NULL;
+		CHECK_INT(spawn_sh(&h, "exec sleep 60", NULL, &attr), 0);
+		CHECK_INT(close(p[1]), 0);
+		struct pollfd pfd = {.fd = p[0], .events = POLLIN};
+		int n;
+		do {
+			n = poll(&pfd, 1, 20000);
+		} while (n < 0 && errno == EINTR);
+		CHECK_INT(n, 1);
+		char c;
+		CHECK_INT(read(p[0], &c, 1), 0);
+		CHECK_INT(procfd_signal(h, 0), 0); /* the child still runs */
+		CHECK_INT(close(p[0]), 0);
+		CHECK_INT(procfd_close(h), 0);
+	}
+}
+
 extern char **environ;
 
 static void test_env_and_dir(void)
@@ -519,6 +551,7 @@ int main(void)
 	test_signal();
 	test_on_exit();
 	test_fds();
+	test_no_inherited_fds();
 	test_env_and_dir();
 	test_exec_errors();
 	test_close();
