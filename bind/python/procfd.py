@@ -27,6 +27,7 @@ import math
 import os
 import signal as _signal
 import subprocess
+import threading
 import time
 from pathlib import Path
 from typing import NamedTuple, Optional
@@ -118,6 +119,15 @@ def _error(code, filename=None):
     return OSError(err, text)
 
 
+def _c_int_arg(value, what):
+    """value as an int that fits a C int: ctypes would wrap a larger one
+    silently, and send_signal(2**32 + 9) would send SIGKILL."""
+    value = int(value)
+    if not -2**31 <= value < 2**31:
+        raise OverflowError(f"{what} {value} does not fit a C int")
+    return value
+
+
 def _check(rc, filename=None):
     if rc < 0:
         raise _error(rc, filename)
@@ -148,6 +158,9 @@ def _status(st):
 # readable but whose status was not in yet (a death-pipe child that closed
 # its descriptors and runs on). The library itself rechecks at this rate.
 _RECHECK_MAX = 0.1
+# How long close() waits for an event loop in another thread to stop
+# watching the descriptor.
+_END_WAIT = 5.0
 # wait() waits in slices of this many milliseconds so that a signal handler
 # (Ctrl-C's KeyboardInterrupt) runs in time: Python runs them between calls.
 _WAIT_SLICE_MS = 200
@@ -158,7 +171,7 @@ class Process:
 
     def __init__(self, handle, args=None):
         self._h = handle
-        self._waiter = None
+        self._watches = {}  # event loop -> _Watch, while wait_async is pending there
         self.args = args
         self.pid = _check(_pid(handle))
         self.backend = _backend(handle).decode()
@@ -183,7 +196,7 @@ class Process:
 
     def send_signal(self, sig):
         """Send sig; like subprocess, do nothing once the process has ended."""
-        rc = _send_signal(self._handle(), int(sig))
+        rc = _send_signal(self._handle(), _c_int_arg(sig, "signal"))
         if rc != -_errno.ESRCH:
             _check(rc)
 
@@ -211,6 +224,10 @@ class Process:
         TimeoutError if the process still runs then (it is left as it was).
         Only the calling thread waits.
         """
+        if timeout is not None and math.isnan(timeout):
+            raise ValueError("timeout is NaN")
+        if timeout is not None and math.isinf(timeout) and timeout > 0:
+            timeout = None
         deadline = None if timeout is None else time.monotonic() + max(timeout, 0)
         while True:
             slice_ms = _WAIT_SLICE_MS
@@ -229,69 +246,44 @@ class Process:
 
         The handle's descriptor is watched by the running loop (add_reader):
         no thread waits. Any number of coroutines may await the same
-        Process; cancelling one leaves the others waiting.
+        Process, from one event loop or several; cancelling one leaves the
+        others waiting.
+
+        On the pipe backend the descriptor turns readable only once every
+        process holding the death pipe has ended: a child that leaves a
+        background process behind (sh -c "daemon & exit") is seen to end
+        when that process ends too. wait() has no such delay.
         """
         loop = asyncio.get_running_loop()
-        if self._waiter is None or self._waiter.get_loop() is not loop:
+        watch = self._watches.get(loop)
+        if watch is None:
             status = self._try_wait(0)  # also starts the library's collection
             if status is not None:
                 return status
-            self._waiter = self._watch(loop)
-        return await asyncio.shield(self._waiter)
-
-    def _watch(self, loop):
-        fut = loop.create_future()
-        fd = self.fileno()
-        delay = 0.001
-
-        def look():
-            nonlocal delay
-            if fut.done():
-                return
-            try:
-                status = self._try_wait(0)
-            except BaseException as e:  # closed meanwhile, ...: the awaiters get it
-                fut.set_exception(e)
-                return
-            if status is not None:
-                fut.set_result(status)
-                return
-            # Readable, but still running: the death pipe's EOF came early
-            # (a moment before the kernel made the child a zombie, or the
-            # child closed its descriptors and runs on). Readability says
-            # nothing more, so look again later.
-            loop.call_later(delay, look)
-            delay = min(2 * delay, _RECHECK_MAX)
-
-        def readable():
-            loop.remove_reader(fd)
-            look()
-
-        loop.add_reader(fd, readable)
-        fut.add_done_callback(lambda _: loop.remove_reader(fd))
-        return fut
+            watch = _Watch(self, loop)
+            self._watches[loop] = watch
+            watch.future.add_done_callback(lambda _: self._watches.pop(loop, None))
+        return await asyncio.shield(watch.future)
 
     def close(self):
         """Release the handle. Calling it again does nothing.
 
         With kill_on_close the process, if it still runs, is killed and
         reaped first; otherwise it runs on and the library reaps it when it
-        ends. A wait_async() still pending raises ValueError.
+        ends. A wait_async() still pending raises ValueError. Every event
+        loop stops watching the descriptor before it is closed, so that its
+        number can be reused safely.
         """
         h, self._h = self._h, None
         if h is None:
             return
-        waiter, self._waiter = self._waiter, None
-        if waiter is not None and not waiter.done():
-            # The loop must stop watching the descriptor before it closes.
-            waiter_loop = waiter.get_loop()
+        watches, self._watches = list(self._watches.values()), {}
+        try:
             closed = ValueError("procfd.Process closed while awaited")
-            if _running_loop() is waiter_loop:
-                waiter.set_exception(closed)
-            else:
-                waiter_loop.call_soon_threadsafe(
-                    lambda: waiter.done() or waiter.set_exception(closed))
-        _check(_close(h))
+            for watch in watches:
+                watch.end(closed)
+        finally:
+            _check(_close(h))
 
     def __enter__(self):
         return self
@@ -312,6 +304,79 @@ def _running_loop():
         return None
 
 
+class _Watch:
+    """One event loop watching a Process's descriptor for wait_async.
+
+    Readability only says the status may be in: on the pipe backend EOF can
+    come a moment before the kernel makes the child a zombie, or while a
+    child that closed its descriptors runs on. So each readable look that
+    finds no status looks again after a back-off.
+    """
+
+    def __init__(self, proc, loop):
+        self.proc, self.loop = proc, loop
+        self.fd = proc.fileno()
+        self.future = loop.create_future()
+        self.reading = True
+        self.delay = 0.001
+        loop.add_reader(self.fd, self._readable)
+        self.future.add_done_callback(lambda _: self._stop_reading())
+
+    def _stop_reading(self):
+        if self.reading:
+            self.reading = False
+            self.loop.remove_reader(self.fd)
+
+    def _readable(self):
+        self._stop_reading()
+        self._look()
+
+    def _look(self):
+        if self.future.done():
+            return
+        try:
+            status = self.proc._try_wait(0)
+        except BaseException as e:  # closed meanwhile, ...: the awaiters get it
+            self.future.set_exception(e)
+            return
+        if status is not None:
+            self.future.set_result(status)
+            return
+        self.loop.call_later(self.delay, self._look)
+        self.delay = min(2 * self.delay, _RECHECK_MAX)
+
+    def _end_here(self, exc):
+        self._stop_reading()
+        if not self.future.done():
+            self.future.set_exception(exc)
+
+    def end(self, exc):
+        """Stops watching, failing the awaiters with exc, before the
+        descriptor is closed; from any thread. A loop that runs in another
+        thread is asked to do it, and waited for: a selector left holding
+        the number would take it for the next descriptor to get it."""
+        loop = self.loop
+        if loop.is_closed():
+            return  # its selector is gone, and the awaiters with it
+        if _running_loop() is loop or not loop.is_running():
+            self._end_here(exc)
+            return
+        done = threading.Event()
+
+        def end_there():
+            try:
+                self._end_here(exc)
+            finally:
+                done.set()
+
+        try:
+            loop.call_soon_threadsafe(end_there)
+        except RuntimeError:  # closed in the meantime
+            return
+        # A loop that does not get to it in time is stuck; close anyway.
+        done.wait(_END_WAIT)
+
+
 def _stdio_fd(i, spec, resolved, to_close):
     """The descriptor that the child's descriptor i gets, for spawn()."""
     if spec is None:
@@ -328,7 +393,7 @@ def _stdio_fd(i, spec, resolved, to_close):
         return resolved[1]
     if spec == subprocess.PIPE or spec == subprocess.STDOUT:
         raise ValueError(f"procfd.spawn does not make pipes: pass a descriptor (os.pipe()) for {spec}")
-    fd = spec if isinstance(spec, int) else spec.fileno()
+    fd = _c_int_arg(spec if isinstance(spec, int) else spec.fileno(), "descriptor")
     if fd < 0:
         raise ValueError(f"not a descriptor: {fd}")
     return fd
@@ -394,7 +459,7 @@ def open(pid):
     reaped it (Linux 6.15+), or raises OSError(ENODATA).
     """
     h = _c_void_p()
-    _check(_open(ctypes.byref(h), int(pid)))
+    _check(_open(ctypes.byref(h), _c_int_arg(pid, "pid")))
     return Process(h.value)
 
 

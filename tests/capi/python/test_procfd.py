@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 from pathlib import Path
@@ -141,6 +142,21 @@ class SpawnTest(unittest.TestCase):
         self.assertEqual(cm.exception.errno, errno.ENOTSUP)
         with self.assertRaises(ValueError):
             procfd.spawn(["true"], stdout=subprocess.PIPE)
+        # ctypes would wrap these into a valid pid or signal.
+        with self.assertRaises(OverflowError):
+            procfd.open(2**32 + os.getpid())
+        with self.assertRaises(OverflowError):
+            procfd.spawn(["true"], stdout=2**32 + 1)
+        p = self.spawn(["sleep", "60"], kill_on_close=True)
+        with self.assertRaises(OverflowError):
+            p.send_signal(2**32 + signal.SIGKILL)
+        with self.assertRaises(ValueError):
+            p.wait(timeout=float("nan"))
+        self.assertTrue(alive(p.pid))
+
+    def test_infinite_timeout(self):
+        p = self.spawn(["sh", "-c", "exit 2"])
+        self.assertEqual(p.wait(timeout=float("inf")).returncode, 2)
 
     def test_path_search_cwd_env(self):
         p = self.spawn(["sh", "-c", 'test "$(pwd)" = / && test "$A" = b && test -z "$HOME"'],
@@ -241,6 +257,65 @@ class AsyncTest(unittest.TestCase):
                 await waiter
 
         asyncio.run(main())
+
+    def test_close_after_the_awaiting_loop_closed(self):
+        p = procfd.spawn(["sleep", "60"], kill_on_close=True)
+
+        async def give_up():
+            with self.assertRaises(asyncio.TimeoutError):
+                await asyncio.wait_for(p.wait_async(), 0.05)
+
+        asyncio.run(give_up())
+        p.close()  # the loop is gone; the handle must still close
+        self.assertTrue(wait_gone(p.pid))
+
+    def test_close_while_awaited_frees_the_descriptor_number(self):
+        async def main():
+            loop = asyncio.get_running_loop()
+            p = procfd.spawn(["sleep", "60"], kill_on_close=True)
+            waiter = asyncio.ensure_future(p.wait_async())
+            await asyncio.sleep(0.05)
+            fd = p.fileno()
+            p.close()
+            r, w = os.pipe()
+            try:
+                self.assertEqual(r, fd)  # the lowest free number: the handle's
+                fired = loop.create_future()
+                loop.add_reader(r, lambda: fired.done() or fired.set_result(True))
+                os.write(w, b"x")
+                # A reader the loop still kept for the old descriptor would
+                # swallow this one: the timeout bounds that hang.
+                self.assertTrue(await asyncio.wait_for(fired, 10))
+                loop.remove_reader(r)
+            finally:
+                os.close(r)
+                os.close(w)
+            with self.assertRaises(ValueError):
+                await waiter
+
+        asyncio.run(main())
+
+    def test_awaited_from_two_loops(self):
+        p = procfd.spawn(["sh", "-c", "sleep 0.3; exit 5"])
+        self.addCleanup(p.close)
+        loops = [asyncio.new_event_loop() for _ in range(2)]
+        threads = [threading.Thread(target=loop.run_forever, daemon=True) for loop in loops]
+        for t in threads:
+            t.start()
+        try:
+            # Loop 0, then loop 1, then loop 0 again: each loop's awaiters
+            # must all be answered.
+            futures = []
+            for loop in (loops[0], loops[1], loops[0]):
+                futures.append(asyncio.run_coroutine_threadsafe(p.wait_async(), loop))
+                time.sleep(0.02)
+            for f in futures:
+                self.assertEqual(f.result(timeout=20).returncode, 5)
+        finally:
+            for loop, t in zip(loops, threads):
+                loop.call_soon_threadsafe(loop.stop)
+                t.join()
+                loop.close()
 
     def test_500_children_without_a_thread_each(self):
         n, limit = 500, 24
