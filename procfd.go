@@ -84,7 +84,8 @@ var (
 	ErrStatusLost error = &sentinelError{"procfd: exit status lost: another reaper took it", syscall.ECHILD}
 	// ErrNoStatus: the process has ended but its status is not available
 	// to us: it was not our child, and the kernel offers no PIDFD_INFO_EXIT
-	// for it (kernel older than 6.15, or its parent has not reaped it).
+	// for it (kernel older than 6.15, or its parent did not reap it within
+	// 250 ms of its exit). It is final for the handle.
 	ErrNoStatus error = &sentinelError{"procfd: exit status not available for a process that is not our child", nil}
 	// ErrUnsupported: the operation or backend does not exist on this
 	// system. Matches errors.ErrUnsupported.
@@ -111,7 +112,8 @@ func Start(path string, argv []string, attr *Attr) (*Handle, error) {
 // child of the caller. Wait on such a handle returns once the process has
 // exited: if it is our child, Wait reaps it; otherwise Wait returns the
 // status the kernel keeps for it once its parent reaped it (Linux 6.15+), or
-// an error matching ErrNoStatus. Open needs a backend that can refer to an
+// an error matching ErrNoStatus if the parent did not within 250 ms of the
+// exit. Open needs a backend that can refer to an
 // existing process (pidfd, handle); on the others it returns ErrUnsupported.
 func Open(pid int) (*Handle, error) { return open(pid) }
 

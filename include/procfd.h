@@ -114,7 +114,8 @@ typedef struct procfd_attr {
  *   -EINVAL   out, path or argv is NULL; argv is empty; attr->nfds is
  *             negative, or attr->fds is NULL with attr->nfds > 0, or too
  *             many descriptors (over 1024); attr->flags has an unknown
- *             bit; attr->backend is unknown.
+ *             bit; attr->backend (or, without one, the PROCFD_BACKEND
+ *             environment variable) is not a backend's name.
  *   -ENOTSUP  attr->backend (or the PROCFD_BACKEND environment variable)
  *             names a backend that does not work on this system.
  *   -EBADF    an entry of attr->fds is neither -1 nor an open descriptor.
@@ -135,7 +136,8 @@ int procfd_spawn(procfd_t **out, const char *path, char *const argv[], char *con
  * The process need not be a child of the caller. procfd_wait() on such a
  * handle returns once the process has ended: it reaps our own child; for
  * any other process it returns the status the kernel keeps once the parent
- * has reaped it (Linux 6.15+), or -ENODATA.
+ * has reaped it (Linux 6.15+), or -ENODATA if the parent has not done so
+ * within 250 ms of the exit. That answer is final for the handle.
  *
  * RETURN VALUE
  *   0 on success, a negative errno on failure; *out is set only on success.
@@ -170,9 +172,17 @@ int procfd_pid(const procfd_t *h);
  *
  * On POSIX systems a descriptor (pidfd or death-pipe read end) that becomes
  * readable (poll, epoll, select) once the process has ended; on Windows a
- * HANDLE that becomes signalled. Then procfd_wait() collects the status. It
- * stays valid until procfd_close(h): do not close it, read from it or change
- * its flags.
+ * HANDLE that becomes signalled. Then procfd_wait(h, 0, ...) collects the
+ * status. It stays valid until procfd_close(h): do not close it, read from
+ * it or change its flags.
+ *
+ * The death pipe is readable once every process holding its write end has
+ * closed it: a child that leaves a background process behind turns it
+ * readable only when that process ends too (procfd_wait() and
+ * procfd_on_exit() see the child's end at once), and a child that closed
+ * all its descriptors turns it readable while it runs on (a look then says
+ * -ETIMEDOUT: look again later). The pidfd is readable exactly when the
+ * process has ended.
  *
  * RETURN VALUE
  *   The descriptor or HANDLE (>= 0), or a negative errno.
@@ -250,7 +260,8 @@ int procfd_signal(procfd_t *h, int sig);
  *              SIGCHLD set to SIG_IGN) reaped the child first, and the
  *              kernel kept no copy of its status.
  *   -ENODATA   the process was not our child and the kernel offers no status
- *              for it (Linux older than 6.15, or its parent did not reap it).
+ *              for it (Linux older than 6.15, or its parent did not reap it
+ *              within 250 ms of its exit).
  */
 int procfd_wait(procfd_t *h, int timeout_ms, procfd_status_t *st);
 
