@@ -11,6 +11,7 @@ package procfd
 #include "csrc/pfd_internal.h"
 #include "csrc/clone_linux.c"
 #include "csrc/closefds_linux.c"
+#include "csrc/nofile_posix.c"
 #include "csrc/pidfd_linux.c"
 #include "csrc/sigchld_posix.c"
 #include "csrc/spawn_linux.c"
@@ -36,6 +37,7 @@ type spawnRequest struct {
 	setsid    bool
 	setpgid   bool
 	wantPidfd bool
+	nofile    *syscall.Rlimit // nil: the child keeps the caller's RLIMIT_NOFILE
 }
 
 // spawnFailure is a failed spawn: the errno, and the child's setup step
@@ -59,6 +61,11 @@ func cSpawn(r *spawnRequest) (pid, fd int, fail *spawnFailure) {
 		fds:        block.fds,
 		nfds:       C.int(len(r.fds)),
 		want_pidfd: boolInt(r.wantPidfd),
+	}
+	if r.nofile != nil {
+		req.restore_nofile = 1
+		req.nofile.rlim_cur = C.rlim_t(r.nofile.Cur)
+		req.nofile.rlim_max = C.rlim_t(r.nofile.Max)
 	}
 	if r.setsid {
 		req.flags |= C.PFD_SETSID
@@ -186,6 +193,27 @@ const (
 	sigchldHost    sigchldOwner = C.PFD_SIGCHLD_HOST
 )
 
+// startupNofile returns the RLIMIT_NOFILE a child should get, nil for the
+// caller's own: the limit the process started with, if the soft limit has
+// been raised since (by the Go runtime, to about the hard limit) and the
+// hard limit is unchanged. Unlike os/exec, which knows whether the program
+// called Setrlimit itself, it also undoes a raise that the program made.
+func startupNofile() *syscall.Rlimit {
+	var start C.struct_rlimit
+	if C.pfd_startup_nofile(&start) == 0 {
+		return nil
+	}
+	var now syscall.Rlimit
+	if syscall.Getrlimit(syscall.RLIMIT_NOFILE, &now) != nil {
+		return nil
+	}
+	orig := &syscall.Rlimit{Cur: uint64(start.rlim_cur), Max: uint64(start.rlim_max)}
+	if orig.Cur >= now.Cur || orig.Max != now.Max {
+		return nil
+	}
+	return orig
+}
+
 // cSigchldOwner asks the kernel who takes SIGCHLD now. If it cannot tell,
 // it says a host does, the answer under which procfd touches nothing.
 func cSigchldOwner() sigchldOwner {
@@ -225,4 +253,5 @@ var stepCall = map[int]string{
 	C.PFD_STEP_SETSID:  "setsid",
 	C.PFD_STEP_SETPGID: "setpgid",
 	C.PFD_STEP_FILES:   "dup2",
+	C.PFD_STEP_RLIMIT:  "setrlimit",
 }

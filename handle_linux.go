@@ -89,6 +89,7 @@ func start(path string, argv []string, attr *Attr) (*Handle, error) {
 		setsid:    attr.Setsid,
 		setpgid:   attr.Setpgid,
 		wantPidfd: backend == BackendPidfd,
+		nofile:    startupNofile(),
 	}
 	if req.env == nil {
 		req.env = os.Environ()

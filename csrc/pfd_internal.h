@@ -26,6 +26,7 @@ enum pfd_step {
 	PFD_STEP_SETPGID,
 	PFD_STEP_FILES,
 	PFD_STEP_CHDIR,
+	PFD_STEP_RLIMIT,
 	PFD_STEP_EXEC,
 };
 
@@ -41,6 +42,11 @@ struct pfd_spawn_req {
 	int nfds;            /* 0: the child inherits the caller's descriptors */
 	int flags;           /* PFD_SETSID, PFD_SETPGID */
 	int want_pidfd;      /* 1: return a pidfd; 0: return a death pipe */
+	/* 1: set the child's RLIMIT_NOFILE to nofile before the exec. The Go
+	 * runtime raises the process's soft limit at start; as os/exec does,
+	 * the child gets back the limit the process started with. */
+	int restore_nofile;
+	struct rlimit nofile;
 };
 
 struct pfd_spawn_res {
@@ -77,6 +83,13 @@ int pfd_waitid(int idtype, int id, int options, int *pid, int *wstatus, struct r
  * the kernel has no exit status for it (not reaped yet, or too old a kernel).
  */
 int pfd_pidfd_exit_status(int pidfd, int *wstatus);
+
+/*
+ * pfd_startup_nofile stores in *lim the RLIMIT_NOFILE the process had when
+ * it was loaded, before the Go runtime raised it, and returns 1; 0 if it
+ * could not be read.
+ */
+int pfd_startup_nofile(struct rlimit *lim);
 
 /* The most descriptors pfd_close_fds_from may be asked to keep. */
 #define PFD_CLOSE_KEEP_MAX 8

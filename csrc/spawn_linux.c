@@ -184,6 +184,8 @@ static int child_main(void *arg)
 		return child_fail(c, PFD_STEP_FILES);
 	if (req->dir && RETRY_EINTR(chdir(req->dir)) < 0)
 		return child_fail(c, PFD_STEP_CHDIR);
+	if (req->restore_nofile && setrlimit(RLIMIT_NOFILE, &req->nofile) < 0)
+		return child_fail(c, PFD_STEP_RLIMIT);
 	if (sigprocmask(SIG_SETMASK, c->parent_mask, NULL) < 0)
 		return child_fail(c, PFD_STEP_SIGNALS);
 	execve(req->path, req->argv, req->envp);

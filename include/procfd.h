@@ -41,6 +41,10 @@
  *   descendants do. A handler that reaps other children than its own, with
  *   waitpid(-1, ...), takes their status from procfd: see -ECHILD.
  *
+ *   Limits. The Go runtime inside the library raises the process's soft
+ *   RLIMIT_NOFILE when it starts; the library puts back the limit the host
+ *   had when it was loaded, and children get that limit too.
+ *
  *   Nothing a caller passes, other than a pointer to memory it does not own,
  *   crashes the host process: an internal failure is reported as -EIO.
  */

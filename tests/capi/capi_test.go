@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"syscall"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -63,6 +64,24 @@ var _ = Describe("C tests", func() {
 			}
 		})
 	}
+})
+
+var _ = Describe("the host's RLIMIT_NOFILE", func() {
+	// The Go runtime raises the soft limit of the process it starts in;
+	// in a library, that is the host's.
+	It("is left as the host had it, and children get it", func() {
+		var lim syscall.Rlimit
+		Expect(syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim)).To(Succeed())
+		const soft = 256
+		if lim.Max <= soft {
+			Skip("the hard limit leaves no room to raise the soft one")
+		}
+		cmd := exec.Command("sh", "-c", `ulimit -Sn "$1" && exec "$0" "$1"`,
+			filepath.Join(binDir, "test_nofile"), strconv.Itoa(soft))
+		session := start(cmd)
+		Eventually(session, runTimeout).Should(gexec.Exit(0))
+		expectPassed(session.Out.Contents(), `(\d+) passed, 0 failed`)
+	})
 })
 
 var _ = Describe("Python tests", func() {

@@ -30,6 +30,9 @@ const (
 	// SigIgn sets SIGCHLD to SIG_IGN, then starts and waits for a child
 	// with procfd: the "kernel reaped it for us" case.
 	SigIgn = "github.com/procfd/procfd/tests/internal/sigign"
+	// NoFile prints its own RLIMIT_NOFILE and the one a child it starts
+	// with procfd gets.
+	NoFile = "github.com/procfd/procfd/tests/internal/nofile"
 )
 
 var (

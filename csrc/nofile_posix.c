@@ -1,0 +1,28 @@
+/*
+ * The RLIMIT_NOFILE this process started with. The Go runtime raises the
+ * soft limit to the hard one when it starts; os/exec gives its children the
+ * original back, so that a program written for the usual 1024 (select(2)
+ * and its fd_set) is not handed a limit in the millions, and procfd does
+ * the same. A constructor runs when the program or library is loaded: in a
+ * Go program that is before the runtime's package initialisation.
+ */
+#include "pfd_internal.h"
+
+#include <sys/resource.h>
+
+static struct rlimit startup_nofile;
+static int have_startup_nofile;
+
+__attribute__((constructor)) static void record_startup_nofile(void)
+{
+	/* No limit to restore if this fails: the child keeps the caller's. */
+	have_startup_nofile = getrlimit(RLIMIT_NOFILE, &startup_nofile) == 0;
+}
+
+int pfd_startup_nofile(struct rlimit *lim)
+{
+	if (!have_startup_nofile)
+		return 0;
+	*lim = startup_nofile;
+	return 1;
+}
