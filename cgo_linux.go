@@ -195,23 +195,15 @@ const (
 
 // startupNofile returns the RLIMIT_NOFILE a child should get, nil for the
 // caller's own: the limit the process started with, if the soft limit has
-// been raised since (by the Go runtime, to about the hard limit) and the
-// hard limit is unchanged. Unlike os/exec, which knows whether the program
-// called Setrlimit itself, it also undoes a raise that the program made.
+// been raised since (by the Go runtime) and the hard limit is unchanged.
+// Unlike os/exec, which knows whether the program called Setrlimit itself,
+// it also undoes a raise that the program made.
 func startupNofile() *syscall.Rlimit {
 	var start C.struct_rlimit
-	if C.pfd_startup_nofile(&start) == 0 {
+	if C.pfd_raised_nofile(&start) == 0 {
 		return nil
 	}
-	var now syscall.Rlimit
-	if syscall.Getrlimit(syscall.RLIMIT_NOFILE, &now) != nil {
-		return nil
-	}
-	orig := &syscall.Rlimit{Cur: uint64(start.rlim_cur), Max: uint64(start.rlim_max)}
-	if orig.Cur >= now.Cur || orig.Max != now.Max {
-		return nil
-	}
-	return orig
+	return &syscall.Rlimit{Cur: uint64(start.rlim_cur), Max: uint64(start.rlim_max)}
 }
 
 // cSigchldOwner asks the kernel who takes SIGCHLD now. If it cannot tell,

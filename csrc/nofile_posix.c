@@ -19,10 +19,15 @@ __attribute__((constructor)) static void record_startup_nofile(void)
 	have_startup_nofile = getrlimit(RLIMIT_NOFILE, &startup_nofile) == 0;
 }
 
-int pfd_startup_nofile(struct rlimit *lim)
+int pfd_raised_nofile(struct rlimit *startup)
 {
-	if (!have_startup_nofile)
+	struct rlimit now;
+
+	if (!have_startup_nofile || getrlimit(RLIMIT_NOFILE, &now) < 0)
 		return 0;
-	*lim = startup_nofile;
+	/* A new hard limit, or a soft one no higher, is not the raise. */
+	if (now.rlim_max != startup_nofile.rlim_max || now.rlim_cur <= startup_nofile.rlim_cur)
+		return 0;
+	*startup = startup_nofile;
 	return 1;
 }

@@ -85,11 +85,11 @@ int pfd_waitid(int idtype, int id, int options, int *pid, int *wstatus, struct r
 int pfd_pidfd_exit_status(int pidfd, int *wstatus);
 
 /*
- * pfd_startup_nofile stores in *lim the RLIMIT_NOFILE the process had when
- * it was loaded, before the Go runtime raised it, and returns 1; 0 if it
- * could not be read.
+ * pfd_raised_nofile returns 1, and the RLIMIT_NOFILE the process had when
+ * it was loaded in *startup, if the soft limit has been raised since (the
+ * Go runtime does it at start) and the hard one is unchanged; else 0.
  */
-int pfd_startup_nofile(struct rlimit *lim);
+int pfd_raised_nofile(struct rlimit *startup);
 
 /* The most descriptors pfd_close_fds_from may be asked to keep. */
 #define PFD_CLOSE_KEEP_MAX 8
