@@ -158,6 +158,9 @@ def _status(st):
 # readable but whose status was not in yet (a death-pipe child that closed
 # its descriptors and runs on). The library itself rechecks at this rate.
 _RECHECK_MAX = 0.1
+# The longest pause between two looks on a timer at a death-pipe child that
+# has not turned its descriptor readable (a descendant may hold the pipe).
+_PIPE_POLL_MAX = 1.0
 # How long close() waits for an event loop in another thread to stop
 # watching the descriptor.
 _END_WAIT = 5.0
@@ -250,9 +253,10 @@ class Process:
         others waiting.
 
         On the pipe backend the descriptor turns readable only once every
-        process holding the death pipe has ended: a child that leaves a
-        background process behind (sh -c "daemon & exit") is seen to end
-        when that process ends too. wait() has no such delay.
+        process holding the death pipe has ended, which a background process
+        the child left behind (sh -c "daemon & exit") can put off: there the
+        loop also looks on a timer, backing off to once a second, so such a
+        child is seen to end within a second.
         """
         loop = asyncio.get_running_loop()
         watch = self._watches.get(loop)
@@ -310,7 +314,8 @@ class _Watch:
     Readability only says the status may be in: on the pipe backend EOF can
     come a moment before the kernel makes the child a zombie, or while a
     child that closed its descriptors runs on. So each readable look that
-    finds no status looks again after a back-off.
+    finds no status looks again after a back-off. And EOF can come late, if
+    a descendant holds the pipe, so on that backend a timer looks too.
     """
 
     def __init__(self, proc, loop):
@@ -321,6 +326,9 @@ class _Watch:
         self.delay = 0.001
         loop.add_reader(self.fd, self._readable)
         self.future.add_done_callback(lambda _: self._stop_reading())
+        if proc.backend == "pipe":
+            self.poll_delay = 0.001
+            loop.call_later(self.poll_delay, self._poll)
 
     def _stop_reading(self):
         if self.reading:
@@ -331,19 +339,29 @@ class _Watch:
         self._stop_reading()
         self._look()
 
-    def _look(self):
+    def _collected(self):
+        """Looks once; reports whether the future is settled."""
         if self.future.done():
-            return
+            return True
         try:
             status = self.proc._try_wait(0)
         except BaseException as e:  # closed meanwhile, ...: the awaiters get it
             self.future.set_exception(e)
-            return
-        if status is not None:
-            self.future.set_result(status)
-            return
-        self.loop.call_later(self.delay, self._look)
-        self.delay = min(2 * self.delay, _RECHECK_MAX)
+            return True
+        if status is None:
+            return False
+        self.future.set_result(status)
+        return True
+
+    def _look(self):
+        if not self._collected():
+            self.loop.call_later(self.delay, self._look)
+            self.delay = min(2 * self.delay, _RECHECK_MAX)
+
+    def _poll(self):
+        if not self._collected():
+            self.loop.call_later(self.poll_delay, self._poll)
+            self.poll_delay = min(2 * self.poll_delay, _PIPE_POLL_MAX)
 
     def _end_here(self, exc):
         self._stop_reading()

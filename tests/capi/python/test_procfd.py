@@ -317,6 +317,19 @@ class AsyncTest(unittest.TestCase):
                 t.join()
                 loop.close()
 
+    def test_child_that_leaves_a_background_process(self):
+        # The background sleep holds every descriptor the child had, the
+        # death pipe's write end included; the child itself exits at once.
+        p = procfd.spawn(["sh", "-c", "sleep 60 & exit 7"], start_new_session=True,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.addCleanup(p.close)
+        self.addCleanup(lambda: os.killpg(p.pid, signal.SIGKILL))
+
+        async def main():
+            return await asyncio.wait_for(p.wait_async(), 20)  # bounds a hang
+
+        self.assertEqual(asyncio.run(main()).returncode, 7)
+
     def test_500_children_without_a_thread_each(self):
         n, limit = 500, 24
 
