@@ -188,7 +188,6 @@ type sigchldOwner int
 
 const (
 	sigchldNobody  sigchldOwner = C.PFD_SIGCHLD_NOBODY
-	sigchldKernel  sigchldOwner = C.PFD_SIGCHLD_KERNEL
 	sigchldRuntime sigchldOwner = C.PFD_SIGCHLD_RUNTIME
 	sigchldHost    sigchldOwner = C.PFD_SIGCHLD_HOST
 )

@@ -3,8 +3,8 @@
  * soft limit to the hard one when it starts; os/exec gives its children the
  * original back, so that a program written for the usual 1024 (select(2)
  * and its fd_set) is not handed a limit in the millions, and procfd does
- * the same. A constructor runs when the program or library is loaded: in a
- * Go program that is before the runtime's package initialisation.
+ * the same. A constructor runs when the program or library is loaded,
+ * before the runtime's package initialisation.
  */
 #include "pfd_internal.h"
 
@@ -13,7 +13,11 @@
 static struct rlimit startup_nofile;
 static int have_startup_nofile;
 
-__attribute__((constructor)) static void record_startup_nofile(void)
+/* Priority 101, the first one free to programs: the linker puts it ahead of
+ * every constructor without one, the Go runtime's among them. In a c-shared
+ * library the runtime starts its initialisation, the raise included, on a
+ * thread of its own from that constructor, so this must come first. */
+__attribute__((constructor(101))) static void record_startup_nofile(void)
 {
 	/* No limit to restore if this fails: the child keeps the caller's. */
 	have_startup_nofile = getrlimit(RLIMIT_NOFILE, &startup_nofile) == 0;
