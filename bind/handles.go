@@ -40,17 +40,12 @@ func open(out *unsafe.Pointer, pid C.int) C.int {
 
 // openHandle returns the Handle behind p if p is an open handle.
 func openHandle(p unsafe.Pointer) (*procfd.Handle, C.int) {
-	if p == nil {
-		return nil, neg(syscall.EINVAL)
+	e, rc := lockOpen(p)
+	if e == nil {
+		return nil, rc
 	}
-	var h *procfd.Handle
-	if e := lookup(p); e != nil {
-		h = e.handle()
-	}
-	if h == nil {
-		return nil, neg(syscall.EBADF)
-	}
-	return h, 0
+	defer e.mu.Unlock()
+	return e.h, 0
 }
 
 func pid(p unsafe.Pointer) C.int {

@@ -36,16 +36,6 @@ func lookup(p unsafe.Pointer) *entry {
 	return e
 }
 
-// handle returns the entry's Handle, or nil once procfd_close was called.
-func (e *entry) handle() *procfd.Handle {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.closed {
-		return nil
-	}
-	return e.h
-}
-
 // retire drops the entry's Handle and queues its key for release.
 func (e *entry) retire(p unsafe.Pointer) {
 	e.mu.Lock()

@@ -323,12 +323,10 @@ class _Watch:
         self.fd = proc.fileno()
         self.future = loop.create_future()
         self.reading = True
-        self.delay = 0.001
         loop.add_reader(self.fd, self._readable)
         self.future.add_done_callback(lambda _: self._stop_reading())
         if proc.backend == "pipe":
-            self.poll_delay = 0.001
-            loop.call_later(self.poll_delay, self._poll)
+            loop.call_later(0.001, self._poll)
 
     def _stop_reading(self):
         if self.reading:
@@ -353,15 +351,17 @@ class _Watch:
         self.future.set_result(status)
         return True
 
-    def _look(self):
+    def _look(self, delay=0.001):
+        """Looks now, then again after delay, doubling up to _RECHECK_MAX,
+        until the status is in: after readability."""
         if not self._collected():
-            self.loop.call_later(self.delay, self._look)
-            self.delay = min(2 * self.delay, _RECHECK_MAX)
+            self.loop.call_later(delay, self._look, min(2 * delay, _RECHECK_MAX))
 
-    def _poll(self):
+    def _poll(self, delay=0.001):
+        """The same on a slower back-off, up to _PIPE_POLL_MAX: the pipe
+        backend's timer."""
         if not self._collected():
-            self.loop.call_later(self.poll_delay, self._poll)
-            self.poll_delay = min(2 * self.poll_delay, _PIPE_POLL_MAX)
+            self.loop.call_later(delay, self._poll, min(2 * delay, _PIPE_POLL_MAX))
 
     def _end_here(self, exc):
         self._stop_reading()
