@@ -23,6 +23,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/procfd/procfd/csrc"
 )
 
 // The longest pause between two waitid calls after EOF, while waiting for
@@ -43,7 +45,7 @@ func newPipeHandle(readEnd, pid int) (*pipeHandle, error) {
 // reap looks once, without blocking, for the child's exit and reaps it.
 // Called through h.tryFinish, so with h.mu held.
 func (p *pipeHandle) reap() (*Status, error, bool) {
-	pid, ws, ru, err := cWaitid(idPid, p.pid, unix.WEXITED|unix.WNOHANG)
+	pid, ws, ru, err := csrc.Waitid(csrc.IdPid, p.pid, unix.WEXITED|unix.WNOHANG)
 	switch {
 	case err == syscall.ECHILD:
 		return nil, ErrStatusLost, true
@@ -130,7 +132,7 @@ func (p *pipeHandle) signal(h *handle, sig syscall.Signal) error {
 	// procfd has not reaped the PID (h is not finished, and reaping takes
 	// h.mu), but other code may have, and then the PID may already name
 	// another process: ask the kernel whether it is still our child.
-	pid, _, _, err := cWaitid(idPid, p.pid, unix.WEXITED|unix.WNOHANG|unix.WNOWAIT)
+	pid, _, _, err := csrc.Waitid(csrc.IdPid, p.pid, unix.WEXITED|unix.WNOHANG|unix.WNOWAIT)
 	switch {
 	case err == syscall.ECHILD:
 		h.finishLocked(nil, ErrStatusLost)
@@ -189,8 +191,8 @@ func (w *childWatch) add(h *handle, p *pipeHandle) bool {
 // sigchldFree reports whether catching SIGCHLD takes it from nobody: no
 // handler is installed, or only the Go runtime's.
 func sigchldFree() bool {
-	switch cSigchldOwner() {
-	case sigchldNobody, sigchldRuntime:
+	switch csrc.SigchldOwnerNow() {
+	case csrc.SigchldNobody, csrc.SigchldRuntime:
 		return true
 	}
 	return false

@@ -9,6 +9,8 @@ import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/procfd/procfd/csrc"
 )
 
 // Kernel versions behind the Linux backends:
@@ -24,7 +26,7 @@ import (
 
 // pidfdUnavailable is nil if the pidfd backend works here, and otherwise
 // the error of the first call that failed. Probed once.
-var pidfdUnavailable = sync.OnceValue(cProbePidfd)
+var pidfdUnavailable = sync.OnceValue(csrc.ProbePidfd)
 
 // backendEnv names the environment variable that forces a backend.
 const backendEnv = "PROCFD_BACKEND"
@@ -81,25 +83,25 @@ func start(path string, argv []string, attr *Attr) (*Handle, error) {
 	if err := checkStartArgs(path, argv, attr); err != nil {
 		return fail(err)
 	}
-	req := &spawnRequest{
-		path:      path,
-		argv:      argv,
-		env:       attr.Env,
-		dir:       attr.Dir,
-		setsid:    attr.Setsid,
-		setpgid:   attr.Setpgid,
-		wantPidfd: backend == BackendPidfd,
-		nofile:    startupNofile(),
+	req := &csrc.SpawnRequest{
+		Path:      path,
+		Argv:      argv,
+		Env:       attr.Env,
+		Dir:       attr.Dir,
+		Setsid:    attr.Setsid,
+		Setpgid:   attr.Setpgid,
+		WantPidfd: backend == BackendPidfd,
+		Nofile:    csrc.RaisedNofile(),
 	}
-	if req.env == nil {
-		req.env = os.Environ()
+	if req.Env == nil {
+		req.Env = os.Environ()
 	}
 	if attr.Files != nil {
-		req.fds = make([]int, len(attr.Files))
+		req.Fds = make([]int, len(attr.Files))
 		for i, f := range attr.Files {
-			req.fds[i] = -1
+			req.Fds[i] = -1
 			if f != nil {
-				req.fds[i] = int(f.Fd())
+				req.Fds[i] = int(f.Fd())
 			}
 		}
 	}
@@ -107,11 +109,11 @@ func start(path string, argv []string, attr *Attr) (*Handle, error) {
 	// As os/exec does: no descriptor that another goroutine opens without
 	// close-on-exec meanwhile can slip into the child.
 	syscall.ForkLock.Lock()
-	pid, fd, failure := cSpawn(req)
+	pid, fd, failure := csrc.Spawn(req)
 	syscall.ForkLock.Unlock()
 	runtime.KeepAlive(attr.Files)
 	if failure != nil {
-		return fail(failure.err(attr.Dir))
+		return fail(spawnError(failure, attr.Dir))
 	}
 
 	var sys sysHandle
@@ -124,7 +126,7 @@ func start(path string, argv []string, attr *Attr) (*Handle, error) {
 		// The child runs but cannot be awaited (the descriptor is
 		// already closed): stop it rather than lose it.
 		unix.Kill(pid, syscall.SIGKILL)
-		cWaitid(idPid, pid, unix.WEXITED)
+		csrc.Waitid(csrc.IdPid, pid, unix.WEXITED)
 		return fail(err)
 	}
 	return newHandle(pid, backend, true, attr.KillOnClose, sys), nil
@@ -139,8 +141,8 @@ func checkStartArgs(path string, argv []string, attr *Attr) error {
 	if len(argv) == 0 {
 		return fmt.Errorf("empty argv: argv[0] is required: %w", syscall.EINVAL)
 	}
-	if len(attr.Files) > maxFiles {
-		return fmt.Errorf("%d files, at most %d: %w", len(attr.Files), maxFiles, syscall.EINVAL)
+	if len(attr.Files) > csrc.MaxFiles {
+		return fmt.Errorf("%d files, at most %d: %w", len(attr.Files), csrc.MaxFiles, syscall.EINVAL)
 	}
 	for _, list := range [][]string{{path, attr.Dir}, argv, attr.Env} {
 		for _, s := range list {
@@ -152,18 +154,18 @@ func checkStartArgs(path string, argv []string, attr *Attr) error {
 	return nil
 }
 
-// err describes a failed spawn: the child's errno, with the setup step it
-// failed in where that helps.
-func (f *spawnFailure) err(dir string) error {
-	switch f.step {
-	case stepExec:
-		return f.errno
-	case stepChdir:
-		return &os.PathError{Op: "chdir", Path: dir, Err: f.errno}
-	case stepNone:
-		return os.NewSyscallError("clone", f.errno)
+// spawnError describes a failed spawn: the child's errno, with the setup
+// step it failed in where that helps.
+func spawnError(f *csrc.SpawnFailure, dir string) error {
+	switch f.Step {
+	case csrc.StepExec:
+		return f.Errno
+	case csrc.StepChdir:
+		return &os.PathError{Op: "chdir", Path: dir, Err: f.Errno}
+	case csrc.StepNone:
+		return os.NewSyscallError("clone", f.Errno)
 	}
-	return os.NewSyscallError(stepCall[f.step], f.errno)
+	return os.NewSyscallError(csrc.StepCall[f.Step], f.Errno)
 }
 
 func open(pid int) (*Handle, error) {
@@ -180,7 +182,7 @@ func open(pid int) (*Handle, error) {
 	if backend != BackendPidfd {
 		return fail(&unsupportedError{"Open on backend " + string(backend), nil})
 	}
-	fd, err := cPidfdOpen(pid)
+	fd, err := csrc.PidfdOpen(pid)
 	if err != nil {
 		return fail(os.NewSyscallError("pidfd_open", err))
 	}

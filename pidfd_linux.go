@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/procfd/procfd/csrc"
 )
 
 // pidfdHandle is a handle on the pidfd backend. The pidfd is registered with
@@ -72,7 +74,7 @@ func look(h *handle, fd int) reapOutcome {
 // pidfdReap looks once, without blocking, for the process's exit status:
 // through waitid if it is our child, else through PIDFD_INFO_EXIT.
 func pidfdReap(h *handle, fd int) (*Status, error, reapOutcome) {
-	pid, ws, ru, err := cWaitid(idPidfd, fd, unix.WEXITED|unix.WNOHANG)
+	pid, ws, ru, err := csrc.Waitid(csrc.IdPidfd, fd, unix.WEXITED|unix.WNOHANG)
 	switch {
 	case err == nil && pid == 0, err == syscall.EAGAIN:
 		return nil, nil, stillRunning
@@ -85,7 +87,7 @@ func pidfdReap(h *handle, fd int) (*Status, error, reapOutcome) {
 	if !pollReadable(fd) {
 		return nil, nil, stillRunning
 	}
-	ws, ok, err := cPidfdExitStatus(fd)
+	ws, ok, err := csrc.PidfdExitStatus(fd)
 	if err != nil {
 		return nil, waitError(h.pid, "", err), reaped
 	}
@@ -128,7 +130,7 @@ func (p *pidfdHandle) signal(h *handle, sig syscall.Signal) error {
 			err = os.ErrProcessDone
 			return
 		}
-		err = cPidfdSendSignal(int(fd), sig)
+		err = csrc.PidfdSendSignal(int(fd), sig)
 	})
 	switch {
 	case cerr != nil:

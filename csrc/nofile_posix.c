@@ -1,3 +1,5 @@
+//go:build unix
+
 /*
  * The RLIMIT_NOFILE this process started with. The Go runtime raises the
  * soft limit to the hard one when it starts; os/exec gives its children the

@@ -1,3 +1,5 @@
+//go:build unix
+
 /*
  * Who takes SIGCHLD in this process. Plain POSIX: the death-pipe backend
  * asks it on every system that has one.

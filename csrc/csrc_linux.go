@@ -1,0 +1,212 @@
+package csrc
+
+// The Linux half of the bridge: spawning, waitid and the pidfd calls.
+
+/*
+#include <stdlib.h>
+#include <sys/wait.h>
+#include "pfd_internal.h"
+*/
+import "C"
+
+import (
+	"os"
+	"syscall"
+	"unsafe"
+)
+
+// struct rusage and syscall.Rusage both mirror the kernel's struct rusage.
+var _ [unsafe.Sizeof(syscall.Rusage{}) - C.sizeof_struct_rusage]byte
+var _ [C.sizeof_struct_rusage - unsafe.Sizeof(syscall.Rusage{})]byte
+
+// SpawnRequest is a Start call in the C layer's terms.
+type SpawnRequest struct {
+	Path      string
+	Argv, Env []string
+	Dir       string // "": the caller's
+	Fds       []int  // nil: inherit; -1: closed in the child
+	Setsid    bool
+	Setpgid   bool
+	WantPidfd bool            // true: a pidfd; false: a death pipe's read end
+	Nofile    *syscall.Rlimit // nil: the child keeps the caller's RLIMIT_NOFILE
+}
+
+// SpawnFailure is a failed spawn: the errno, and the child's setup step
+// that failed (StepNone when the parent's clone or pipe2 failed).
+type SpawnFailure struct {
+	Errno syscall.Errno
+	Step  int
+}
+
+// Spawn runs pfd_spawn. All the strings and arrays go to C in one block
+// of C memory, since C may not keep Go pointers inside Go memory.
+func Spawn(r *SpawnRequest) (pid, fd int, fail *SpawnFailure) {
+	block := newCBlock(r)
+	defer C.free(block.base)
+
+	req := C.struct_pfd_spawn_req{
+		path:       block.path,
+		argv:       block.argv,
+		envp:       block.envp,
+		dir:        block.dir,
+		fds:        block.fds,
+		nfds:       C.int(len(r.Fds)),
+		want_pidfd: boolInt(r.WantPidfd),
+	}
+	if r.Nofile != nil {
+		req.restore_nofile = 1
+		req.nofile.rlim_cur = C.rlim_t(r.Nofile.Cur)
+		req.nofile.rlim_max = C.rlim_t(r.Nofile.Max)
+	}
+	if r.Setsid {
+		req.flags |= C.PFD_SETSID
+	}
+	if r.Setpgid {
+		req.flags |= C.PFD_SETPGID
+	}
+	var res C.struct_pfd_spawn_res
+	if rc := C.pfd_spawn(&req, &res); rc < 0 {
+		return -1, -1, &SpawnFailure{Errno: syscall.Errno(-rc), Step: int(res.failed_step)}
+	}
+	return int(res.pid), int(res.fd), nil
+}
+
+// cBlock lays out a SpawnRequest in one C allocation: the argv and envp
+// pointer arrays, the fds array, then the NUL-terminated strings.
+type cBlock struct {
+	base       unsafe.Pointer
+	path, dir  *C.char
+	argv, envp **C.char
+	fds        *C.int
+}
+
+func newCBlock(r *SpawnRequest) *cBlock {
+	ptrSize := unsafe.Sizeof((*C.char)(nil))
+	intSize := unsafe.Sizeof(C.int(0))
+	strBytes := len(r.Path) + 1 + len(r.Dir) + 1
+	for _, s := range r.Argv {
+		strBytes += len(s) + 1
+	}
+	for _, s := range r.Env {
+		strBytes += len(s) + 1
+	}
+	ptrBytes := uintptr(len(r.Argv)+1+len(r.Env)+1) * ptrSize
+	fdBytes := uintptr(len(r.Fds)) * intSize
+	total := ptrBytes + fdBytes + uintptr(strBytes)
+	base := C.malloc(C.size_t(total)) // cgo's malloc never returns nil
+	mem := unsafe.Slice((*byte)(base), total)
+	ptrs := unsafe.Slice((**C.char)(base), len(r.Argv)+1+len(r.Env)+1)
+	fds := unsafe.Slice((*C.int)(unsafe.Add(base, ptrBytes)), len(r.Fds))
+	next := ptrBytes + fdBytes
+	put := func(s string) *C.char {
+		p := (*C.char)(unsafe.Pointer(&mem[next]))
+		copy(mem[next:], s)
+		mem[next+uintptr(len(s))] = 0
+		next += uintptr(len(s)) + 1
+		return p
+	}
+
+	b := &cBlock{base: base, argv: &ptrs[0], envp: &ptrs[len(r.Argv)+1]}
+	for i, s := range r.Argv {
+		ptrs[i] = put(s)
+	}
+	ptrs[len(r.Argv)] = nil
+	for i, s := range r.Env {
+		ptrs[len(r.Argv)+1+i] = put(s)
+	}
+	ptrs[len(ptrs)-1] = nil
+	for i, fd := range r.Fds {
+		fds[i] = C.int(fd)
+	}
+	if len(fds) > 0 {
+		b.fds = &fds[0]
+	}
+	b.path = put(r.Path)
+	if r.Dir != "" {
+		b.dir = put(r.Dir)
+	}
+	return b
+}
+
+func boolInt(b bool) C.int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Waitid waits for a child with waitid(2): idtype is IdPid or IdPidfd. pid
+// is 0 if WNOHANG was given and the child still runs. EINTR is retried.
+func Waitid(idtype, id, options int) (pid int, ws syscall.WaitStatus, ru *syscall.Rusage, err error) {
+	var cpid, cws C.int
+	ru = new(syscall.Rusage)
+	rc := C.pfd_waitid(C.int(idtype), C.int(id), C.int(options), &cpid, &cws,
+		(*C.struct_rusage)(unsafe.Pointer(ru)))
+	if rc < 0 {
+		return 0, 0, nil, syscall.Errno(-rc)
+	}
+	return int(cpid), syscall.WaitStatus(cws), ru, nil
+}
+
+// PidfdExitStatus returns the status the kernel kept for a reaped process
+// (PIDFD_INFO_EXIT), and false if it has none.
+func PidfdExitStatus(pidfd int) (syscall.WaitStatus, bool, error) {
+	var cws C.int
+	rc := C.pfd_pidfd_exit_status(C.int(pidfd), &cws)
+	if rc < 0 {
+		return 0, false, os.NewSyscallError("ioctl PIDFD_GET_INFO", syscall.Errno(-rc))
+	}
+	return syscall.WaitStatus(cws), rc == 1, nil
+}
+
+// PidfdSendSignal sends sig through pidfd_send_signal(2).
+func PidfdSendSignal(pidfd int, sig syscall.Signal) error {
+	if rc := C.pfd_pidfd_send_signal(C.int(pidfd), C.int(sig)); rc < 0 {
+		return syscall.Errno(-rc)
+	}
+	return nil
+}
+
+// PidfdOpen returns a close-on-exec pidfd for pid (pidfd_open(2)).
+func PidfdOpen(pid int) (int, error) {
+	fd := C.pfd_pidfd_open(C.int(pid), 0)
+	if fd < 0 {
+		return -1, syscall.Errno(-fd)
+	}
+	return int(fd), nil
+}
+
+// ProbePidfd runs the pidfd probe; the error names the call that failed.
+func ProbePidfd() error {
+	var failedCall *C.char
+	if rc := C.pfd_probe_pidfd(&failedCall); rc < 0 {
+		return os.NewSyscallError(C.GoString(failedCall), syscall.Errno(-rc))
+	}
+	return nil
+}
+
+// waitid idtypes for Waitid.
+const (
+	IdPid   = C.PFD_P_PID
+	IdPidfd = C.PFD_P_PIDFD
+)
+
+// The child's setup steps, as pfd_spawn reports them in SpawnFailure.Step.
+const (
+	StepNone  = C.PFD_STEP_NONE // the parent's clone or pipe2 failed
+	StepChdir = C.PFD_STEP_CHDIR
+	StepExec  = C.PFD_STEP_EXEC
+)
+
+// MaxFiles is the most descriptors a child may be given (SpawnRequest.Fds):
+// it bounds the child's stack.
+const MaxFiles = C.PFD_MAX_FILES
+
+// StepCall names the system call behind each other setup step.
+var StepCall = map[int]string{
+	C.PFD_STEP_SIGNALS: "sigaction",
+	C.PFD_STEP_SETSID:  "setsid",
+	C.PFD_STEP_SETPGID: "setpgid",
+	C.PFD_STEP_FILES:   "dup2",
+	C.PFD_STEP_RLIMIT:  "setrlimit",
+}

@@ -1,0 +1,50 @@
+//go:build unix
+
+package csrc
+
+// The POSIX half of the bridge: who owns SIGCHLD, and the RLIMIT_NOFILE the
+// process was loaded with.
+
+/*
+#cgo CFLAGS: -D_GNU_SOURCE -Wall -Wextra -fvisibility=hidden
+#include <signal.h>
+#include "pfd_internal.h"
+*/
+import "C"
+
+import "syscall"
+
+// NSig is one more than the highest signal number: signals are 1 to NSig-1.
+const NSig = C.NSIG
+
+// SigchldOwner is who takes SIGCHLD now.
+type SigchldOwner int
+
+const (
+	SigchldNobody  SigchldOwner = C.PFD_SIGCHLD_NOBODY  // SIG_DFL: discarded
+	SigchldKernel  SigchldOwner = C.PFD_SIGCHLD_KERNEL  // SIG_IGN or SA_NOCLDWAIT: the kernel reaps
+	SigchldRuntime SigchldOwner = C.PFD_SIGCHLD_RUNTIME // the Go runtime's handler
+	SigchldHost    SigchldOwner = C.PFD_SIGCHLD_HOST    // other code's handler
+)
+
+// SigchldOwnerNow asks the kernel who takes SIGCHLD now. If it cannot tell,
+// it says a host does, the answer under which procfd touches nothing.
+func SigchldOwnerNow() SigchldOwner {
+	owner := C.pfd_sigchld_owner()
+	if owner < 0 {
+		return SigchldHost
+	}
+	return SigchldOwner(owner)
+}
+
+// RaisedNofile returns the RLIMIT_NOFILE the process was loaded with if the
+// soft limit has been raised since (the Go runtime does so at start) and the
+// hard limit is unchanged; else nil. It cannot tell the runtime's raise from
+// one the program made itself.
+func RaisedNofile() *syscall.Rlimit {
+	var start C.struct_rlimit
+	if C.pfd_raised_nofile(&start) == 0 {
+		return nil
+	}
+	return &syscall.Rlimit{Cur: uint64(start.rlim_cur), Max: uint64(start.rlim_max)}
+}
