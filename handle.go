@@ -8,37 +8,59 @@ import (
 	"runtime"
 	"sync"
 	"syscall"
+	"time"
 )
 
-// sysHandle is the OS- and backend-specific half of a handle.
-type sysHandle interface {
-	// await returns once h is finished: it collects the status through the
-	// runtime poller and calls h.finish or h.tryFinish. If the native
-	// handle is released under it, it finishes h with ErrClosed.
-	await(h *handle)
-	// reapNow looks once, without blocking, for the process's end, and
-	// finishes h if it has ended. It reports whether h is finished.
-	reapNow(h *handle) bool
-	// signal sends sig. It is called with h.mu held and h not finished,
-	// so the process has not been reaped by procfd meanwhile.
-	signal(h *handle, sig syscall.Signal) error
-	// fd returns the native handle.
+// process is what a backend supplies for one process: a few system calls
+// on its native handle, and no state of the handle's own. The state machine
+// (who reaps, who waits, what a lost status means, when the descriptor is
+// released) is the handle's, below; a backend never calls back into it.
+type process interface {
+	// awaitExit parks the calling goroutine on the runtime poller until
+	// the process may have ended: until fd is readable. It returns
+	// ErrClosed once release has run.
+	awaitExit() error
+	// reap looks once, without blocking, and collects the exit status if
+	// the process has ended. err means the look itself failed, which no
+	// later look will cure; ErrClosed, that release has run.
+	reap() (state exitState, st *Status, err error)
+	// signal sends sig. The handle calls it locked and unfinished, so
+	// procfd has not reaped the process. It returns os.ErrProcessDone if
+	// the process has ended.
+	signal(sig syscall.Signal) error
+	// fd is the descriptor users poll: readable exactly when reap finds
+	// the process ended, and from then on.
 	fd() uintptr
 	// release closes the native handle.
 	release() error
 }
 
-// handle is the state every backend shares: who waits, who has the status,
-// who closes the native handle.
+// exitState is what one look at a process found.
+type exitState int
+
+const (
+	running     exitState = iota
+	exited                // ended, and here is its status
+	statusLater           // ended; its status may still appear (its parent has not reaped it yet)
+	statusGone            // ended, and no status will come: another reaper took it
+)
+
+// exitInfoGrace bounds how long the handle waits for the status of a
+// process that reap says ended with statusLater: for a process that is not
+// our child, the kernel publishes it when its parent reaps it.
+const exitInfoGrace = 250 * time.Millisecond
+
+// handle owns one process: one reap, one status for every waiter, a
+// descriptor released exactly once.
 type handle struct {
 	pid         int
 	backend     Backend
 	child       bool // we started it, so we are the one to reap it
 	killOnClose bool
-	sys         sysHandle
+	sys         process
 
 	collectOnce sync.Once
-	done        chan struct{} // closed by finishLocked
+	done        chan struct{} // closed when the status (or its loss) is known
 
 	mu       sync.Mutex
 	finished bool // status (or its loss) is known; the PID is no longer ours to signal
@@ -48,7 +70,7 @@ type handle struct {
 	detached bool // closed while its child ran: the collector releases sys when done
 }
 
-func newHandle(pid int, backend Backend, child, killOnClose bool, sys sysHandle) *Handle {
+func newHandle(pid int, backend Backend, child, killOnClose bool, sys process) *Handle {
 	h := &Handle{&handle{
 		pid:         pid,
 		backend:     backend,
@@ -70,7 +92,30 @@ func (h *handle) collect() {
 }
 
 func (h *handle) collector() {
-	h.sys.await(h)
+	var graceEnd time.Time
+	delay := time.Millisecond
+	for {
+		state, finished := h.look()
+		if finished {
+			break
+		}
+		if state == running {
+			if err := h.sys.awaitExit(); err != nil {
+				h.finish(nil, ErrClosed)
+				break
+			}
+			continue
+		}
+		// statusLater: give the kernel exitInfoGrace to publish it.
+		if graceEnd.IsZero() {
+			graceEnd = time.Now().Add(exitInfoGrace)
+		} else if time.Now().After(graceEnd) {
+			h.finish(nil, h.noStatusError())
+			break
+		}
+		time.Sleep(delay)
+		delay *= 2
+	}
 	h.mu.Lock()
 	release := h.detached
 	h.mu.Unlock()
@@ -79,21 +124,35 @@ func (h *handle) collector() {
 	}
 }
 
-// tryFinish runs reap with h.mu held, unless h is finished already, and
-// finishes h with its result if reap says it is done. It reports whether h
-// is finished. Holding h.mu across the reap is what keeps Signal from ever
-// using a PID after the reap.
-func (h *handle) tryFinish(reap func() (*Status, error, bool)) bool {
+// look collects the status if the process has ended and h is not finished,
+// and reports what it found and whether h is finished now. Holding h.mu
+// across the reap is what keeps Signal from ever using a PID after it.
+func (h *handle) look() (exitState, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.finished {
-		return true
+		return exited, true
 	}
-	st, err, done := reap()
-	if done {
-		h.finishLocked(st, err)
+	state, st, err := h.sys.reap()
+	switch {
+	case err == ErrClosed:
+		h.finishLocked(nil, ErrClosed)
+	case err != nil:
+		h.finishLocked(nil, fmt.Errorf("procfd: wait pid %d: %w", h.pid, err))
+	case state == exited:
+		h.finishLocked(st, nil)
+	case state == statusGone:
+		h.finishLocked(nil, h.noStatusError())
 	}
-	return done
+	return state, h.finished
+}
+
+// noStatusError says why a process that has ended has no status for us.
+func (h *handle) noStatusError() error {
+	if h.child {
+		return ErrStatusLost
+	}
+	return ErrNoStatus
 }
 
 func (h *handle) finish(st *Status, err error) {
@@ -109,12 +168,6 @@ func (h *handle) finishLocked(st *Status, err error) {
 	h.finished = true
 	h.status, h.err = st, err
 	close(h.done)
-}
-
-func (h *handle) isFinished() bool {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.finished
 }
 
 func (h *handle) isClosed() bool {
@@ -133,8 +186,13 @@ func (h *handle) wait(ctx context.Context) (*Status, error) {
 	case <-ctx.Done():
 		// One look before giving up: the process may have ended before
 		// the collector ran, and a caller polling with a context that is
-		// already done wants the status the kernel has.
-		if !h.sys.reapNow(h) {
+		// already done wants the status the kernel has. A status that is
+		// still to appear is the collector's to await, within its grace.
+		state, finished := h.look()
+		switch {
+		case state == statusLater:
+			<-h.done
+		case !finished:
 			return nil, ctx.Err()
 		}
 	}
@@ -177,7 +235,7 @@ func (h *handle) signalLocked(sig syscall.Signal) error {
 	if h.finished {
 		return os.ErrProcessDone
 	}
-	err := h.sys.signal(h, sig)
+	err := h.sys.signal(sig)
 	if err != nil && err != os.ErrProcessDone {
 		return fmt.Errorf("procfd: signal pid %d with %v: %w", h.pid, sig, err)
 	}
@@ -193,9 +251,11 @@ func (h *handle) fd() uintptr {
 	return h.sys.fd()
 }
 
-// close closes the handle; with KillOnClose, wait says whether to wait for
-// the killed process to be reaped before returning.
-func (h *handle) close(wait bool) error {
+// close closes the handle. A child that may still run is never released
+// under a waiter or left a zombie: the collector reaps it when it ends and
+// releases the descriptor then. With KillOnClose it is killed first, and
+// awaitKill says whether close waits for that kill to be reaped.
+func (h *handle) close(awaitKill bool) error {
 	h.mu.Lock()
 	if h.closed {
 		h.mu.Unlock()
@@ -203,35 +263,27 @@ func (h *handle) close(wait bool) error {
 	}
 	h.closed = true
 	running := h.child && !h.finished
+	var err error
 	if running && h.killOnClose {
-		if err := h.signalLocked(syscall.SIGKILL); err != nil && err != os.ErrProcessDone {
-			// Never release a process we could not stop: hand it to
-			// the collector as without KillOnClose.
-			h.detached = true
-			h.mu.Unlock()
-			h.collect()
-			return err
+		if err = h.signalLocked(syscall.SIGKILL); errors.Is(err, os.ErrProcessDone) {
+			err = nil
 		}
-		if !wait {
-			h.detached = true
-			h.mu.Unlock()
-			h.collect()
-			return nil
-		}
-		h.mu.Unlock()
-		h.collect()
-		<-h.done
-		return h.sys.release()
 	}
-	if running {
-		// The collector reaps the process when it ends, so no zombie
-		// is left, and releases the descriptor then.
-		h.detached = true
-		h.mu.Unlock()
-		h.collect()
-		return nil
-	}
+	// A process we could not kill is detached as without KillOnClose.
+	waitHere := running && h.killOnClose && err == nil && awaitKill
+	h.detached = running && !waitHere
+	detached := h.detached
 	h.mu.Unlock()
+
+	if running {
+		h.collect()
+	}
+	switch {
+	case detached:
+		return err
+	case waitHere:
+		<-h.done
+	}
 	return h.sys.release()
 }
 

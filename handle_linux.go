@@ -116,17 +116,17 @@ func start(path string, argv []string, attr *Attr) (*Handle, error) {
 		return fail(spawnError(failure, attr.Dir))
 	}
 
-	var sys sysHandle
+	var sys process
 	if backend == BackendPidfd {
-		sys, err = newPidfdHandle(fd, pid)
+		sys, err = newPidfdProcess(fd, pid)
 	} else {
-		sys, err = newPipeHandle(fd, pid)
+		sys, err = newPipeProcess(fd, pid)
 	}
 	if err != nil {
 		// The child runs but cannot be awaited (the descriptor is
 		// already closed): stop it rather than lose it.
 		unix.Kill(pid, syscall.SIGKILL)
-		csrc.Waitid(csrc.IdPid, pid, unix.WEXITED)
+		csrc.Waitid(csrc.IdPid, pid, unix.WEXITED, nil)
 		return fail(err)
 	}
 	return newHandle(pid, backend, true, attr.KillOnClose, sys), nil
@@ -190,7 +190,7 @@ func open(pid int) (*Handle, error) {
 		unix.Close(fd)
 		return fail(os.NewSyscallError("fcntl", err))
 	}
-	sys, err := newPidfdHandle(fd, pid)
+	sys, err := newPidfdProcess(fd, pid)
 	if err != nil {
 		return fail(err)
 	}
@@ -207,13 +207,4 @@ func statusFromWait(pid int, ws syscall.WaitStatus, ru *syscall.Rusage) *Status 
 		st.CoreDumped = ws.CoreDump()
 	}
 	return st
-}
-
-// waitError wraps a failed wait on pid; call names the system call, if the
-// error does not already.
-func waitError(pid int, call string, err error) error {
-	if call != "" {
-		err = os.NewSyscallError(call, err)
-	}
-	return fmt.Errorf("procfd: wait pid %d: %w", pid, err)
 }

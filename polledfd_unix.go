@@ -5,11 +5,13 @@ package procfd
 import (
 	"os"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // polledFD is a non-blocking descriptor registered with the Go runtime
 // poller: waiting for it to become readable parks a goroutine, not a thread.
-// Both Linux backends keep their handle descriptor in one.
+// Every POSIX backend keeps the descriptor its users poll in one.
 type polledFD struct {
 	rawfd int
 	file  *os.File
@@ -32,4 +34,33 @@ func newPolledFD(fd int, name string) (polledFD, error) {
 // blocking mode and take it off the poller.
 func (p *polledFD) fd() uintptr { return uintptr(p.rawfd) }
 
+// awaitReadable parks until the descriptor is readable, without reading
+// from it. ErrClosed: release has run.
+func (p *polledFD) awaitReadable() error {
+	if p.conn.Read(func(fd uintptr) bool { return pollReadable(int(fd)) }) != nil {
+		return ErrClosed
+	}
+	return nil
+}
+
+// control runs f on the descriptor, unless release has run (ErrClosed).
+func (p *polledFD) control(f func(fd int)) error {
+	if p.conn.Control(func(fd uintptr) { f(int(fd)) }) != nil {
+		return ErrClosed
+	}
+	return nil
+}
+
 func (p *polledFD) release() error { return p.file.Close() }
+
+// pollReadable reports whether fd is readable now, without waiting.
+func pollReadable(fd int) bool {
+	fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+	for {
+		n, err := unix.Poll(fds, 0)
+		if err == syscall.EINTR {
+			continue
+		}
+		return err == nil && n > 0 && fds[0].Revents&(unix.POLLIN|unix.POLLHUP) != 0
+	}
+}

@@ -1,14 +1,17 @@
 // Package procfd gives programs process handles: a handle owns exactly one
 // process, becomes readable when that process ends, signals it without a
-// PID-reuse race, and yields its exit status exactly once.
+// PID-reuse race, and yields its exit status exactly once, to every waiter.
 //
 // On Linux a handle is a pidfd (Linux 5.4+), or, where pidfds are missing or
-// forbidden, the read end of a death pipe whose write end only the child
-// holds. Waiting goes through the Go runtime's poller, so any number of
-// waiting processes cost parked goroutines, not OS threads.
+// forbidden, a death pipe: a pipe whose write end only the child holds, whose
+// end of file is confirmed with waitid(2) before the handle's descriptor
+// turns readable. Waiting goes through the Go runtime's poller, so any number
+// of waiting processes cost parked goroutines, not OS threads.
 //
-// This file holds the exported API and its documentation; the work is in
-// handle.go and the per-OS files.
+// A Handle's descriptor (Fd) can be polled in any event loop: it is readable
+// exactly when Wait with a done context collects the status, on every
+// backend. procfd never waits for "any child", so code beside it keeps its
+// own children.
 package procfd
 
 import (
@@ -73,8 +76,9 @@ type Status struct {
 	Rusage *syscall.Rusage
 }
 
-// Errors returned by handles. Each matches, with errors.Is, the error that
-// Go's os and syscall packages use for the same condition.
+// Errors returned by handles. Each but ErrNoStatus matches, with errors.Is,
+// the error that Go's os and syscall packages use for the same condition;
+// no error of theirs means what ErrNoStatus means.
 var (
 	// ErrClosed: the handle was closed. Matches os.ErrClosed.
 	ErrClosed error = &sentinelError{"procfd: handle closed", os.ErrClosed}
@@ -139,13 +143,18 @@ type Handle struct{ *handle }
 // process.
 func (h *Handle) Pid() int { return h.pid }
 
-// Fd returns the native handle: a descriptor (pidfd or death-pipe read end)
-// on POSIX systems, a HANDLE on Windows. It becomes readable (poll, epoll,
-// select) once the process has exited; on the pipe backend readability is
-// the pipe's EOF, which a child that closes its descriptors brings early and
-// a grandchild that inherited the pipe holds back, while Done and Wait are
-// exact on every backend. Fd is valid until Close, after which it returns
-// ^uintptr(0). Do not close it or read from it.
+// Fd returns the native handle: a descriptor on POSIX systems, a HANDLE on
+// Windows. The descriptor polls readable (poll, epoll, select) exactly when
+// the status can be collected, and from then on: once it is readable, Wait
+// with a done context returns the status (or the error that is final for
+// the handle), and while it is not, the process has not ended. That holds
+// on every backend. On the pidfd backend the descriptor is the pidfd, which
+// the kernel wakes a second time when the status is collected, so an
+// edge-triggered loop may see two edges; on the pipe backend it is an
+// eventfd that procfd writes once waitid has confirmed the child's end (the
+// death pipe itself can reach end of file early or late, and is never
+// handed out). Fd is valid until Close, after which it returns ^uintptr(0).
+// Do not close it or read from it.
 func (h *Handle) Fd() uintptr { return h.fd() }
 
 // Backend returns the backend behind the handle.
@@ -169,8 +178,11 @@ func (h *Handle) Kill() error { return h.signal(os.Kill) }
 // If ctx is done first, Wait looks once more without blocking, and if the
 // process still runs it returns ctx.Err(), leaving the process and handle as
 // they were. So Wait with a context that is already done is a poll: it
-// returns the status of a process that has ended, collected or not. A nil
-// ctx means context.Background().
+// returns the status of a process that has ended, collected or not. The one
+// look that can block is at a process that is not our child and has ended
+// while its parent has not reaped it yet: Wait then gives the kernel up to
+// 250 ms to publish the status, as for any Wait. A nil ctx means
+// context.Background().
 func (h *Handle) Wait(ctx context.Context) (*Status, error) {
 	if ctx == nil {
 		ctx = context.Background()

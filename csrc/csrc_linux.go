@@ -136,16 +136,16 @@ func boolInt(b bool) C.int {
 }
 
 // Waitid waits for a child with waitid(2): idtype is IdPid or IdPidfd. pid
-// is 0 if WNOHANG was given and the child still runs. EINTR is retried.
-func Waitid(idtype, id, options int) (pid int, ws syscall.WaitStatus, ru *syscall.Rusage, err error) {
+// is 0 if WNOHANG was given and the child still runs. The child's resource
+// usage goes to *ru unless ru is nil. EINTR is retried.
+func Waitid(idtype, id, options int, ru *syscall.Rusage) (pid int, ws syscall.WaitStatus, err error) {
 	var cpid, cws C.int
-	ru = new(syscall.Rusage)
 	rc := C.pfd_waitid(C.int(idtype), C.int(id), C.int(options), &cpid, &cws,
 		(*C.struct_rusage)(unsafe.Pointer(ru)))
 	if rc < 0 {
-		return 0, 0, nil, syscall.Errno(-rc)
+		return 0, 0, syscall.Errno(-rc)
 	}
-	return int(cpid), syscall.WaitStatus(cws), ru, nil
+	return int(cpid), syscall.WaitStatus(cws), nil
 }
 
 // PidfdExitStatus returns the status the kernel kept for a reaped process

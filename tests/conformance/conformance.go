@@ -6,7 +6,8 @@
 //		conformance.Specs(procfd.BackendPipe)
 //	})
 //
-// The suite must build testbin.FDProbe (see package testbin).
+// The suite must build testbin.FDProbe and testbin.CloseFDs (see package
+// testbin).
 //
 // The specs run POSIX programs (/bin/sh, cat, env, pwd, sleep, true), found
 // in PATH. What they check about processes beyond procfd's own API (zombies,
@@ -260,6 +261,75 @@ func Specs(backend procfd.Backend) {
 			Expect(err).NotTo(HaveOccurred())
 			Expect(st.ExitCode).To(Equal(4))
 			Expect(h.Done()).To(BeClosed())
+		})
+	})
+
+	// Fd's promise, the same on every backend: readable exactly when a
+	// Wait with a done context collects the status, and from then on.
+	Describe("Fd", func() {
+		// look is Wait with a context that is already done: one look.
+		look := func(h *procfd.Handle) (*procfd.Status, error) {
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			return h.Wait(ctx)
+		}
+
+		It("is readable only when a look collects the status: 1,000 rounds of start, poll, look", func() {
+			timedOut := 0
+			for range 1000 {
+				h, err := procfd.Start(bin("true"), []string{"true"}, &procfd.Attr{Backend: backend})
+				Expect(err).NotTo(HaveOccurred())
+				Expect(awaitReadable(int(h.Fd()), waitTimeout)).To(BeTrue(), "Fd never turned readable")
+				st, err := look(h)
+				if errors.Is(err, context.Canceled) {
+					timedOut++
+				} else {
+					Expect(err).NotTo(HaveOccurred())
+					Expect(st.Success()).To(BeTrue())
+				}
+				Expect(pollReadable(int(h.Fd()))).To(BeTrue(), "Fd unreadable after the status was collected")
+				Expect(h.Close()).To(Succeed())
+			}
+			Expect(timedOut).To(BeZero(), "looks that found the process running after Fd polled readable")
+		})
+
+		It("stays unreadable while a child that closed every descriptor runs on, and turns readable at its exit", func() {
+			h := start([]string{testbin.Path(testbin.CloseFDs), "1s", "5"},
+				procfd.Attr{Files: []*os.File{nil, nil, nil}})
+			start := time.Now()
+			Expect(awaitReadable(int(h.Fd()), waitTimeout)).To(BeTrue())
+			// closefds sleeps 1s after closing everything: no readability,
+			// and no look that finds it ended, before then.
+			Expect(time.Since(start)).To(BeNumerically(">=", 900*time.Millisecond))
+			st, err := look(h)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(st.ExitCode).To(Equal(5))
+		})
+
+		It("turns readable when the child ends, though a grandchild holds its descriptors", func() {
+			r, w := newPipe()
+			// The grandchild inherits every descriptor the child has
+			// (on the pipe backend, the death pipe's write end too).
+			h := sh("sleep 60 & echo $!; exit 7", procfd.Attr{Files: []*os.File{nil, w, nil}})
+			w.Close()
+			var grandchild int
+			_, err := fmt.Fscan(r, &grandchild)
+			Expect(err).NotTo(HaveOccurred())
+			DeferCleanup(syscall.Kill, grandchild, syscall.SIGKILL)
+
+			Expect(awaitReadable(int(h.Fd()), waitTimeout)).To(BeTrue())
+			Expect(syscall.Kill(grandchild, 0)).To(Succeed(), "the grandchild must still run")
+			st, err := look(h)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(st.ExitCode).To(Equal(7))
+		})
+
+		It("is readable at once, and stays so, once Wait has collected the status", func() {
+			h := sh("exit 3", procfd.Attr{})
+			Expect(waitFor(h).ExitCode).To(Equal(3))
+			Expect(pollReadable(int(h.Fd()))).To(BeTrue())
+			Consistently(func() bool { return pollReadable(int(h.Fd())) }).
+				WithTimeout(100 * time.Millisecond).Should(BeTrue())
 		})
 	})
 

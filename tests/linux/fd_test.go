@@ -3,6 +3,7 @@
 package linux_test
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"time"
@@ -21,7 +22,9 @@ var _ = Describe("descriptors", func() {
 		kind    string // what the handle's descriptor is, as /proc shows it
 	}{
 		{procfd.BackendPidfd, "anon_inode:[pidfd]"},
-		{procfd.BackendPipe, "pipe:["},
+		// The death pipe itself is no exact signal; the eventfd the
+		// death watch writes once the child has ended is.
+		{procfd.BackendPipe, "anon_inode:[eventfd]"},
 	} {
 		Describe(string(tc.backend), Label(string(tc.backend)), func() {
 			It("gives an Fd that polls readable only once the process has exited", func() {
@@ -107,3 +110,69 @@ func inheritedFDs() map[int]bool {
 	}
 	return inherited
 }
+
+// What an event loop relies on: with edge-triggered epoll, the first edge of
+// each handle's Fd comes when its status can be collected, and none is lost.
+var _ = Describe("an edge-triggered epoll loop", func() {
+	for _, backend := range []procfd.Backend{procfd.BackendPidfd, procfd.BackendPipe} {
+		It("sees the exit of each of 1,000 handles once, each collectable by a look", Label(string(backend)), func() {
+			const n = 1000
+			ep, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
+			Expect(err).NotTo(HaveOccurred())
+			DeferCleanup(unix.Close, ep)
+
+			// Children end at their own pace over about 0.5 s, some
+			// before their handle is in the set, most after.
+			handles := make([]*procfd.Handle, n)
+			for i := range handles {
+				script := fmt.Sprintf("sleep 0.%03d; exit %d", i%500, i%200)
+				handles[i] = startOn(backend, []string{"sh", "-c", script}, procfd.Attr{})
+				ev := unix.EpollEvent{Events: unix.EPOLLIN | unix.EPOLLET, Fd: int32(i)}
+				Expect(unix.EpollCtl(ep, unix.EPOLL_CTL_ADD, int(handles[i].Fd()), &ev)).To(Succeed())
+			}
+
+			edges := make([]int, n)
+			collected := 0
+			events := make([]unix.EpollEvent, 64)
+			deadline := time.Now().Add(2 * waitTimeout)
+			for collected < n && time.Now().Before(deadline) {
+				k, err := unix.EpollWait(ep, events, 1000)
+				if err == unix.EINTR {
+					continue
+				}
+				Expect(err).NotTo(HaveOccurred())
+				for _, ev := range events[:k] {
+					i := int(ev.Fd)
+					edges[i]++
+					if edges[i] > 1 {
+						continue
+					}
+					ctx, cancel := context.WithCancel(context.Background())
+					cancel()
+					st, err := handles[i].Wait(ctx)
+					Expect(err).NotTo(HaveOccurred(), "handle %d: Fd was readable but a look found no status", i)
+					Expect(st.ExitCode).To(Equal(i % 200))
+					collected++
+				}
+			}
+			Expect(collected).To(Equal(n), "exits seen before the deadline")
+
+			// The one edge an exit makes was the first; what follows
+			// is not a new exit. The eventfd of the pipe backend is
+			// written once. A pidfd is woken again by the reap (the
+			// look's waitid), a kernel behaviour procfd.h documents.
+			k, err := unix.EpollWait(ep, events, 200)
+			Expect(err).NotTo(HaveOccurred())
+			for _, ev := range events[:k] {
+				edges[ev.Fd]++
+			}
+			afterReap := 0
+			if backend == procfd.BackendPidfd {
+				afterReap = 1
+			}
+			for i, e := range edges {
+				Expect(e).To(BeNumerically("<=", 1+afterReap), "edges of handle %d", i)
+			}
+		})
+	}
+})

@@ -1,0 +1,312 @@
+package procfd
+
+// The death watch makes the pipe backend's descriptor exact. For each
+// child it holds the death pipe's read end in an epoll set of its own, and
+// once the child is known to have ended, a zombie or reaped by someone
+// else, it writes the handle's eventfd, which stays readable from then on.
+// "Known" always means waitid(P_PID, WNOWAIT) said so: that reaps nothing,
+// and the PID is ours to ask about until procfd reaps it.
+//
+// What makes it look at a child:
+//   - its death pipe reaching EOF (the usual end);
+//   - SIGCHLD, if procfd may catch it: every live child is looked at, which
+//     covers a grandchild that holds the pipe past the child's end;
+//   - a back-off, 1 ms doubling to pipeRecheckAfterEOF, for a child whose
+//     pipe is at EOF but which runs on (it closed its descriptors, or EOF
+//     came a moment before the exit);
+//   - every pipeRecheckMax, every live child, while SIGCHLD is not procfd's
+//     to catch (see sigchldFree).
+//
+// One goroutine serves every handle: it parks on the epoll descriptor,
+// itself registered with the runtime poller, so it holds no thread.
+
+import (
+	"encoding/binary"
+	"errors"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/procfd/procfd/csrc"
+)
+
+const (
+	// The longest pause between two looks at a child whose death pipe is
+	// at EOF but which still runs.
+	pipeRecheckAfterEOF = 100 * time.Millisecond
+	// How often every live child is looked at while SIGCHLD cannot say
+	// that one ended: the longest a grandchild holding the pipe then
+	// hides the child's end.
+	pipeRecheckMax = time.Second
+)
+
+var deaths deathWatch
+
+type deathWatch struct {
+	mu      sync.Mutex
+	started bool
+	epoll   polledFD
+	sigchld bool // procfd catches SIGCHLD: each one is a look at every live child
+
+	live     map[*deathEntry]struct{} // not known to have ended
+	byPipe   map[int]*deathEntry      // by read end, while it is in the epoll set
+	afterEOF map[*deathEntry]struct{} // live, with the pipe at EOF
+
+	eofDelay time.Duration // the back-off for afterEOF
+	eofNext  time.Time     // the next look at afterEOF
+	allNext  time.Time     // without SIGCHLD: the next look at every live child
+	armed    time.Time     // the epoll descriptor's read deadline
+}
+
+type deathEntry struct {
+	pid     int
+	readEnd int // -1 once at EOF, or released
+	notify  int // the eventfd, -1 once released; its owner closes it
+	ended   bool
+}
+
+// watch starts watching child pid. It takes ownership of readEnd, closing
+// it on failure; notify stays the caller's, written once the child ended.
+func (w *deathWatch) watch(pid, readEnd, notify int) (*deathEntry, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.started {
+		// Not marked started on failure: the next spawn tries again.
+		if err := w.startLocked(); err != nil {
+			unix.Close(readEnd)
+			return nil, err
+		}
+	}
+	ev := unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(readEnd)}
+	if err := unix.EpollCtl(w.epoll.rawfd, unix.EPOLL_CTL_ADD, readEnd, &ev); err != nil {
+		unix.Close(readEnd)
+		return nil, os.NewSyscallError("epoll_ctl", err)
+	}
+	e := &deathEntry{pid: pid, readEnd: readEnd, notify: notify}
+	w.byPipe[readEnd] = e
+	w.live[e] = struct{}{}
+	// A SIGCHLD before now found nobody to look: look once.
+	w.lookLocked(e)
+	w.armLocked()
+	return e, nil
+}
+
+func (w *deathWatch) startLocked() error {
+	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
+	if err != nil {
+		return os.NewSyscallError("epoll_create1", err)
+	}
+	if err := unix.SetNonblock(epfd, true); err != nil {
+		unix.Close(epfd)
+		return os.NewSyscallError("fcntl", err)
+	}
+	if w.epoll, err = newPolledFD(epfd, "procfd-deathwatch"); err != nil {
+		return err
+	}
+	w.live = make(map[*deathEntry]struct{})
+	w.byPipe = make(map[int]*deathEntry)
+	w.afterEOF = make(map[*deathEntry]struct{})
+	w.sigchld = !signal.Ignored(syscall.SIGCHLD) && sigchldFree()
+	if w.sigchld {
+		sigs := make(chan os.Signal, 1)
+		signal.Notify(sigs, syscall.SIGCHLD)
+		go w.onSigchld(sigs)
+	}
+	w.started = true
+	go w.run()
+	return nil
+}
+
+// sigchldFree reports whether catching SIGCHLD takes it from nobody: no
+// handler is installed, or only the Go runtime's. The runtime does not pass
+// a signal that os/signal catches on to the handler it replaced, so procfd
+// leaves SIGCHLD alone while the process ignores it (the kernel then reaps
+// children itself and sends nothing, and the code beside procfd relies on
+// that), and while other code has a handler for it (a C host of
+// libprocfd.so, or C code in a Go program), whose handler must go on
+// running.
+func sigchldFree() bool {
+	switch csrc.SigchldOwnerNow() {
+	case csrc.SigchldNobody, csrc.SigchldRuntime:
+		return true
+	}
+	return false
+}
+
+// ended marks e's child as ended, if the watch has not yet: its handle has
+// reaped it, or found it reaped by someone else.
+func (w *deathWatch) ended(e *deathEntry) {
+	w.mu.Lock()
+	if !e.ended {
+		w.endLocked(e)
+	}
+	w.mu.Unlock()
+}
+
+// unwatch forgets e; after it the watch never touches e's eventfd.
+func (w *deathWatch) unwatch(e *deathEntry) {
+	w.mu.Lock()
+	e.notify = -1
+	w.endLocked(e)
+	w.mu.Unlock()
+}
+
+func (w *deathWatch) run() {
+	events := make([]unix.EpollEvent, 64)
+	for {
+		n := 0
+		err := w.epoll.conn.Read(func(fd uintptr) bool {
+			var err error
+			for {
+				n, err = unix.EpollWait(int(fd), events, 0)
+				if err != syscall.EINTR {
+					break
+				}
+			}
+			// EpollWait on our own epoll set fails with nothing
+			// but EINTR; anything else waits for the next event.
+			return err == nil && n > 0
+		})
+		w.mu.Lock()
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			// A deadline in the past fails every Read: clear it,
+			// and armLocked sets the next.
+			w.epoll.file.SetReadDeadline(time.Time{})
+			w.armed = time.Time{}
+		}
+		for _, ev := range events[:n] {
+			if e := w.byPipe[int(ev.Fd)]; e != nil {
+				w.lookLocked(e)
+			}
+		}
+		w.lookDueLocked(time.Now())
+		w.armLocked()
+		w.mu.Unlock()
+	}
+}
+
+func (w *deathWatch) onSigchld(sigs <-chan os.Signal) {
+	// SIGCHLD coalesces while a pass runs, so passes never pile up.
+	for range sigs {
+		w.mu.Lock()
+		for e := range w.live {
+			w.lookLocked(e)
+		}
+		w.armLocked()
+		w.mu.Unlock()
+	}
+}
+
+// lookDueLocked runs the back-off looks that are due.
+func (w *deathWatch) lookDueLocked(now time.Time) {
+	if len(w.afterEOF) > 0 && !now.Before(w.eofNext) {
+		for e := range w.afterEOF {
+			w.lookLocked(e)
+		}
+		w.eofDelay = min(2*w.eofDelay, pipeRecheckAfterEOF)
+		w.eofNext = now.Add(w.eofDelay)
+	}
+	if !w.sigchld && len(w.live) > 0 && !now.Before(w.allNext) {
+		for e := range w.live {
+			w.lookLocked(e)
+		}
+		w.allNext = now.Add(pipeRecheckMax)
+	}
+}
+
+// armLocked sets the epoll descriptor's read deadline to the next look
+// that is due, so that run wakes for it.
+func (w *deathWatch) armLocked() {
+	var next time.Time
+	if len(w.afterEOF) > 0 {
+		next = w.eofNext
+	}
+	if !w.sigchld && len(w.live) > 0 {
+		if w.allNext.IsZero() {
+			w.allNext = time.Now().Add(pipeRecheckMax)
+		}
+		if next.IsZero() || w.allNext.Before(next) {
+			next = w.allNext
+		}
+	}
+	if !next.Equal(w.armed) {
+		w.armed = next
+		w.epoll.file.SetReadDeadline(next)
+	}
+}
+
+// lookLocked checks whether e's child has ended, and ends e if so.
+func (w *deathWatch) lookLocked(e *deathEntry) {
+	if e.ended {
+		return
+	}
+	if e.readEnd >= 0 && pipeAtEOF(e.readEnd) {
+		w.closePipeLocked(e)
+		w.afterEOF[e] = struct{}{}
+		w.eofDelay = time.Millisecond
+		w.eofNext = time.Now().Add(w.eofDelay)
+	}
+	pid, _, err := csrc.Waitid(csrc.IdPid, e.pid, unix.WEXITED|unix.WNOHANG|unix.WNOWAIT, nil)
+	if err == nil && pid == 0 {
+		return // runs on
+	}
+	// A zombie; or ECHILD, reaped by someone else; or an error that the
+	// handle's own reap will meet and report. In each case the handle
+	// has its answer now.
+	w.endLocked(e)
+}
+
+// endLocked stops watching e and, unless it was released, makes its
+// eventfd readable for good.
+func (w *deathWatch) endLocked(e *deathEntry) {
+	e.ended = true
+	w.closePipeLocked(e)
+	delete(w.live, e)
+	delete(w.afterEOF, e)
+	if e.notify >= 0 {
+		var one [8]byte
+		binary.NativeEndian.PutUint64(one[:], 1)
+		// Cannot fail: the counter is written once, far below its limit.
+		for {
+			if _, err := unix.Write(e.notify, one[:]); err != syscall.EINTR {
+				break
+			}
+		}
+		e.notify = -1
+	}
+}
+
+func (w *deathWatch) closePipeLocked(e *deathEntry) {
+	if e.readEnd < 0 {
+		return
+	}
+	// Cannot fail: readEnd is in the set. Closing it would take it out
+	// too, unless a fork elsewhere holds a copy.
+	unix.EpollCtl(w.epoll.rawfd, unix.EPOLL_CTL_DEL, e.readEnd, nil)
+	delete(w.byPipe, e.readEnd)
+	unix.Close(e.readEnd)
+	e.readEnd = -1
+}
+
+// pipeAtEOF drains the death pipe and reports whether it is at EOF. An
+// error that no wait will cure counts as EOF: the waitid that follows
+// decides. A child that writes to it without end is read only so far per
+// look, as nothing it writes means anything.
+func pipeAtEOF(fd int) bool {
+	var buf [512]byte
+	for range 16 {
+		n, err := unix.Read(fd, buf[:])
+		switch {
+		case n > 0, err == syscall.EINTR:
+			continue
+		case err == syscall.EAGAIN:
+			return false
+		}
+		return true
+	}
+	return false
+}
