@@ -154,13 +154,6 @@ def _status(st):
     return Status(st.pid, st.code, st.signal, bool(st.core_dumped), returncode)
 
 
-# The longest pause between two looks at a handle whose descriptor was
-# readable but whose status was not in yet (a death-pipe child that closed
-# its descriptors and runs on). The library itself rechecks at this rate.
-_RECHECK_MAX = 0.1
-# The longest pause between two looks on a timer at a death-pipe child that
-# has not turned its descriptor readable (a descendant may hold the pipe).
-_PIPE_POLL_MAX = 1.0
 # How long close() waits for an event loop in another thread to stop
 # watching the descriptor.
 _END_WAIT = 5.0
@@ -250,13 +243,9 @@ class Process:
         The handle's descriptor is watched by the running loop (add_reader):
         no thread waits. Any number of coroutines may await the same
         Process, from one event loop or several; cancelling one leaves the
-        others waiting.
-
-        On the pipe backend the descriptor turns readable only once every
-        process holding the death pipe has ended, which a background process
-        the child left behind (sh -c "daemon & exit") can put off: there the
-        loop also looks on a timer, backing off to once a second, so such a
-        child is seen to end within a second.
+        others waiting. The descriptor turns readable exactly when the
+        status can be collected, on every backend, so nothing else is
+        watched: no timer, no thread.
         """
         loop = asyncio.get_running_loop()
         watch = self._watches.get(loop)
@@ -309,14 +298,9 @@ def _running_loop():
 
 
 class _Watch:
-    """One event loop watching a Process's descriptor for wait_async.
-
-    Readability only says the status may be in: on the pipe backend EOF can
-    come a moment before the kernel makes the child a zombie, or while a
-    child that closed its descriptors runs on. So each readable look that
-    finds no status looks again after a back-off. And EOF can come late, if
-    a descendant holds the pipe, so on that backend a timer looks too.
-    """
+    """One event loop watching a Process's descriptor for wait_async. The
+    descriptor is readable exactly when a look collects the status, and from
+    then on, so one look when it is readable settles the future."""
 
     def __init__(self, proc, loop):
         self.proc, self.loop = proc, loop
@@ -325,8 +309,6 @@ class _Watch:
         self.reading = True
         loop.add_reader(self.fd, self._readable)
         self.future.add_done_callback(lambda _: self._stop_reading())
-        if proc.backend == "pipe":
-            loop.call_later(0.001, self._poll)
 
     def _stop_reading(self):
         if self.reading:
@@ -334,34 +316,15 @@ class _Watch:
             self.loop.remove_reader(self.fd)
 
     def _readable(self):
-        self._stop_reading()
-        self._look()
-
-    def _collected(self):
-        """Looks once; reports whether the future is settled."""
         if self.future.done():
-            return True
+            return
         try:
             status = self.proc._try_wait(0)
         except BaseException as e:  # closed meanwhile, ...: the awaiters get it
             self.future.set_exception(e)
-            return True
-        if status is None:
-            return False
-        self.future.set_result(status)
-        return True
-
-    def _look(self, delay=0.001):
-        """Looks now, then again after delay, doubling up to _RECHECK_MAX,
-        until the status is in: after readability."""
-        if not self._collected():
-            self.loop.call_later(delay, self._look, min(2 * delay, _RECHECK_MAX))
-
-    def _poll(self, delay=0.001):
-        """The same on a slower back-off, up to _PIPE_POLL_MAX: the pipe
-        backend's timer."""
-        if not self._collected():
-            self.loop.call_later(delay, self._poll, min(2 * delay, _PIPE_POLL_MAX))
+            return
+        if status is not None:
+            self.future.set_result(status)
 
     def _end_here(self, exc):
         self._stop_reading()

@@ -277,18 +277,26 @@ class AsyncTest(unittest.TestCase):
             await asyncio.sleep(0.05)
             fd = p.fileno()
             p.close()
+            with self.assertRaises(OSError):
+                os.fstat(fd)  # closed by close()
             r, w = os.pipe()
+            if w == fd:  # keep the write end off the handle's number
+                w, old = os.dup(w), w
+                os.close(old)
             try:
-                self.assertEqual(r, fd)  # the lowest free number: the handle's
+                # The handle's number, free again, now another pipe's.
+                if r != fd:
+                    self.assertEqual(os.dup2(r, fd), fd)
+                    os.close(r)
                 fired = loop.create_future()
-                loop.add_reader(r, lambda: fired.done() or fired.set_result(True))
+                loop.add_reader(fd, lambda: fired.done() or fired.set_result(True))
                 os.write(w, b"x")
                 # A reader the loop still kept for the old descriptor would
                 # swallow this one: the timeout bounds that hang.
                 self.assertTrue(await asyncio.wait_for(fired, 10))
-                loop.remove_reader(r)
+                loop.remove_reader(fd)
             finally:
-                os.close(r)
+                os.close(fd)
                 os.close(w)
             with self.assertRaises(ValueError):
                 await waiter
