@@ -4,8 +4,8 @@
  * A handle owns exactly one process: it becomes readable when the process
  * ends, it signals the process without a PID-reuse race, and it yields the
  * exit status exactly once, to every waiter. On Linux the handle is a pidfd
- * (Linux 5.4+) or, where pidfds are missing or forbidden, the read end of a
- * "death pipe" whose write end only the child holds.
+ * (Linux 5.4+) or, where pidfds are missing or forbidden, a "death pipe"
+ * whose write end only the child holds, confirmed with waitid(2).
  *
  * This header is the whole contract of libprocfd.so. Link with -lprocfd
  * (pkg-config procfd; CMake: find_package(procfd) and procfd::procfd).
@@ -34,11 +34,11 @@
  *   Signals. The pidfd backend installs no signal handler. The death-pipe
  *   backend catches SIGCHLD, but only if nobody else does: if the host has a
  *   SIGCHLD handler (or ignores SIGCHLD) when the backend is first used, it
- *   is left alone, and the backend polls instead (one waitid(2) per waiting
- *   handle, at most every 100 ms, while an ended child's pipe is held open
- *   by its descendants). A host that installs its SIGCHLD handler later
- *   replaces the backend's, which then sees such a child end only when those
- *   descendants do. A handler that reaps other children than its own, with
+ *   is left alone, and the backend looks at each running child once a
+ *   second instead (one waitid(2) each), which is how soon it then sees a
+ *   child end whose death pipe a background process still holds. A host
+ *   that installs its SIGCHLD handler later replaces the backend's, with the
+ *   same effect. A handler that reaps other children than its own, with
  *   waitpid(-1, ...), takes their status from procfd: see -ECHILD.
  *
  *   Limits. The Go runtime inside the library raises the process's soft
@@ -174,19 +174,23 @@ int procfd_pid(const procfd_t *h);
 /*
  * procfd_fd - the native handle, to wait in an event loop of your own
  *
- * On POSIX systems a descriptor (pidfd or death-pipe read end) that becomes
- * readable (poll, epoll, select) once the process has ended; on Windows a
- * HANDLE that becomes signalled. Then procfd_wait(h, 0, ...) collects the
- * status. It stays valid until procfd_close(h): do not close it, read from
- * it or change its flags.
+ * On POSIX systems a descriptor that polls readable (poll, epoll, select)
+ * exactly when the status can be collected, and from then on: once it is
+ * readable, procfd_wait(h, 0, ...) returns the status (or the -ECHILD or
+ * -ENODATA that is final for h), never -ETIMEDOUT; while it is not, the
+ * process has not ended. On Windows a HANDLE that becomes signalled. It
+ * stays valid until procfd_close(h): do not close it, read from it or change
+ * its flags.
  *
- * The death pipe is readable once every process holding its write end has
- * closed it: a child that leaves a background process behind turns it
- * readable only when that process ends too (procfd_wait() and
- * procfd_on_exit() see the child's end at once), and a child that closed
- * all its descriptors turns it readable while it runs on (a look then says
- * -ETIMEDOUT: look again later). The pidfd is readable exactly when the
- * process has ended.
+ * The rule is the same on every backend; what the descriptor is differs. On
+ * the pidfd backend it is the pidfd, which the kernel wakes again when the
+ * status is collected, so an edge-triggered loop may see a second edge for
+ * a handle it has already waited on (procfd_wait() then returns the same
+ * status). On the death-pipe backend it is an eventfd that the library
+ * writes once it has confirmed the child's end with waitid(2); the death
+ * pipe itself, whose end of file can come early (a child that closed its
+ * descriptors) or late (a background process that holds it), is never
+ * handed out.
  *
  * RETURN VALUE
  *   The descriptor or HANDLE (>= 0), or a negative errno.
@@ -242,14 +246,14 @@ int procfd_signal(procfd_t *h, int sig);
  *
  * timeout_ms is how long to wait: negative (-1) for as long as it takes,
  * 0 to only look, which collects the status of a process that has ended
- * (the way to call it once procfd_fd() is readable; on the death-pipe
- * backend the descriptor can turn readable while the process runs on, if it
- * closed its descriptors, and a look then says -ETIMEDOUT). The first
- * successful procfd_wait() (or the collection that
- * procfd_on_exit() starts) reaps the process; every procfd_wait() from then
- * on, from any thread, returns the same status. If st is not NULL, the status
- * is stored there. Waiting on a handle from procfd_open() for a process that
- * is not our child returns once its parent has reaped it.
+ * (the way to call it once procfd_fd() is readable). A look at a process
+ * that is not our child and has ended, but whose parent has not reaped it
+ * yet, waits for that up to 250 ms, whatever timeout_ms says. The first
+ * successful procfd_wait() (or the collection that procfd_on_exit() starts)
+ * reaps the process; every procfd_wait() from then on, from any thread,
+ * returns the same status. If st is not NULL, the status is stored there.
+ * Waiting on a handle from procfd_open() for a process that is not our
+ * child returns once its parent has reaped it.
  *
  * RETURN VALUE
  *   0 on success, with *st filled; a negative errno on failure, with *st
