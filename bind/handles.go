@@ -21,6 +21,7 @@ import (
 	"unsafe"
 
 	"github.com/procfd/procfd"
+	"github.com/procfd/procfd/csrc"
 )
 
 // The calls on a handle once it exists: procfd_open, the queries, signal,
@@ -83,7 +84,7 @@ func signal(p unsafe.Pointer, sig C.int) C.int {
 	if h == nil {
 		return rc
 	}
-	if sig < 0 || sig >= 65 { // _NSIG: 1 to 64 are signals, 0 is a probe
+	if sig < 0 || sig >= csrc.NSig { // 0 is a probe
 		return neg(syscall.EINVAL)
 	}
 	return neg(errnoOf(h.Signal(syscall.Signal(sig))))

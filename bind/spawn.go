@@ -23,14 +23,10 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/procfd/procfd"
+	"github.com/procfd/procfd/csrc"
 )
 
 // procfd_spawn: the C arguments made into a procfd.Start call.
-
-// maxFds is the most descriptors a child may be given (PFD_MAX_FILES in
-// csrc/, promised in procfd.h). Checked here too, so that a huge nfds is
-// refused before any descriptor is duplicated.
-const maxFds = 1024
 
 const knownFlags = C.PROCFD_SETSID | C.PROCFD_SETPGID | C.PROCFD_KILL_ON_CLOSE | C.PROCFD_SEARCH_PATH
 
@@ -48,7 +44,10 @@ func spawn(out *unsafe.Pointer, path *C.char, argv, envp **C.char, attrp unsafe.
 	var flags C.uint
 	if a := (*C.procfd_attr_t)(attrp); a != nil {
 		flags = a.flags
-		if flags&^knownFlags != 0 || a.nfds < 0 || a.nfds > maxFds || (a.nfds > 0 && a.fds == nil) {
+		// The core checks the count too (procfd.h promises its limit),
+		// but a huge nfds is refused here before any descriptor is
+		// duplicated.
+		if flags&^knownFlags != 0 || a.nfds < 0 || a.nfds > csrc.MaxFiles || (a.nfds > 0 && a.fds == nil) {
 			return neg(syscall.EINVAL)
 		}
 		if a.dir != nil {
