@@ -1,7 +1,6 @@
 package main
 
 /*
-#cgo CFLAGS: -I${SRCDIR}/../include
 #include <stdlib.h>
 #include "procfd.h"
 
@@ -32,7 +31,7 @@ const knownFlags = C.PROCFD_SETSID | C.PROCFD_SETPGID | C.PROCFD_KILL_ON_CLOSE |
 
 func neg(e syscall.Errno) C.int { return -C.int(e) }
 
-func spawn(out *unsafe.Pointer, path *C.char, argv, envp **C.char, attrp unsafe.Pointer) C.int {
+func spawn(out **C.procfd_t, path *C.char, argv, envp **C.char, a *C.procfd_attr_t) C.int {
 	if out == nil || path == nil || argv == nil || *argv == nil {
 		return neg(syscall.EINVAL)
 	}
@@ -42,7 +41,7 @@ func spawn(out *unsafe.Pointer, path *C.char, argv, envp **C.char, attrp unsafe.
 	// Non-nil even when empty: {NULL} is no variables at all.
 	attr := &procfd.Attr{Env: append([]string{}, goStrings(envp)...)}
 	var flags C.uint
-	if a := (*C.procfd_attr_t)(attrp); a != nil {
+	if a != nil {
 		flags = a.flags
 		// The core checks the count too (procfd.h promises its limit),
 		// but a huge nfds is refused here before any descriptor is
@@ -82,7 +81,7 @@ func spawn(out *unsafe.Pointer, path *C.char, argv, envp **C.char, attrp unsafe.
 	if err != nil {
 		return neg(errnoOf(err))
 	}
-	*out = newEntry(h, attr.KillOnClose)
+	*out = (*C.procfd_t)(newEntry(h, attr.KillOnClose))
 	return 0
 }
 
