@@ -58,7 +58,8 @@ build() {
 # build_library OUTDIR: OUTDIR/lib/libprocfd.so.X.Y.Z with its soname link
 # libprocfd.so.X and the link libprocfd.so, OUTDIR/include/procfd.h,
 # OUTDIR/lib/pkgconfig/procfd.pc: OUTDIR is a prefix to build against.
-# The C code builds under -Werror (CGO_CFLAGS above).
+# The linker exports procfd_* alone (bind/libprocfd.map), and the C code
+# builds under -Werror (CGO_CFLAGS above).
 build_library() {
 	local out=$1 version soname file
 	version=$(header_version)
@@ -66,7 +67,10 @@ build_library() {
 	file=libprocfd.so.$version
 	step "libprocfd: go build -buildmode=c-shared ./bind -> $out/lib/$file (SONAME $soname)"
 	mkdir -p "$out/lib/pkgconfig" "$out/include"
-	"$GO" build -buildmode=c-shared -ldflags="-extldflags=-Wl,-soname,$soname" -o "$out/lib/$file" ./bind
+	# The external linker runs elsewhere: the map's path is absolute.
+	"$GO" build -buildmode=c-shared \
+		-ldflags="-extldflags '-Wl,-soname,$soname -Wl,--version-script=$PWD/bind/libprocfd.map'" \
+		-o "$out/lib/$file" ./bind
 	# cgo's header: an artefact; include/procfd.h is the contract.
 	rm -f "$out/lib/${file%.*}.h"
 	ln -sfn "$file" "$out/lib/$soname"
@@ -103,7 +107,7 @@ check_format() {
 }
 
 check_exports() {
-	step "libprocfd.so exports exactly the functions of include/procfd.h"
+	step "libprocfd.so exports the functions of include/procfd.h and nothing else"
 	sh tests/capi/check-exports.sh build/lib/libprocfd.so include/procfd.h
 }
 
