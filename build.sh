@@ -9,11 +9,21 @@
 #                       the Ginkgo suites under -race (tests/capi among them
 #                       runs the C and the Python tests)
 #   ./build.sh bench    run the benchmarks (spawn cost, 10,000 waiters)
+#   ./build.sh lib [OUTDIR]
+#                       build libprocfd.so alone, by the one recipe that this
+#                       script, CMakeLists.txt and tests/capi all use, into
+#                       OUTDIR (default: build/ here): lib/libprocfd.so.X.Y.Z,
+#                       its links libprocfd.so.X (the soname) and libprocfd.so,
+#                       include/procfd.h, lib/pkgconfig/procfd.pc
+#
+# GO names the go command (default: go).
 #
 # Needs Go 1.26+, a C compiler (cgo) and Python 3. CMake users: see
 # CMakeLists.txt, which builds the same library.
 set -euo pipefail
+caller_dir=$PWD
 cd "$(dirname "$0")"
+GO=${GO:-go}
 
 export CGO_ENABLED=1
 # The project's own builds treat a C warning as an error; the package itself
@@ -36,39 +46,45 @@ header_version() {
 
 build() {
 	step "go build"
-	go build ./...
+	"$GO" build ./...
 	step "C layer, standalone, with ${CFLAGS_STRICT[*]}"
 	mkdir -p build/obj
 	for src in csrc/*_linux.c csrc/*_posix.c; do
 		cc "${CFLAGS_STRICT[@]}" -c "$src" -o "build/obj/$(basename "${src%.c}").o"
 	done
-	build_library
+	build_library build
 }
 
-# build/lib/libprocfd.so.X.Y.Z with its soname link libprocfd.so.X and the
-# link libprocfd.so, build/include/procfd.h, build/lib/pkgconfig/procfd.pc.
+# build_library OUTDIR: OUTDIR/lib/libprocfd.so.X.Y.Z with its soname link
+# libprocfd.so.X and the link libprocfd.so, OUTDIR/include/procfd.h,
+# OUTDIR/lib/pkgconfig/procfd.pc: OUTDIR is a prefix to build against.
+# The linker exports procfd_* alone (bind/libprocfd.map), and the C code
+# builds under -Werror (CGO_CFLAGS above).
 build_library() {
-	local version soname file
+	local out=$1 version soname file
 	version=$(header_version)
 	soname=libprocfd.so.${version%%.*}
 	file=libprocfd.so.$version
-	step "libprocfd: go build -buildmode=c-shared ./bind -> build/lib/$file (SONAME $soname)"
-	mkdir -p build/lib/pkgconfig build/include
-	go build -buildmode=c-shared -ldflags="-extldflags=-Wl,-soname,$soname" -o "build/lib/$file" ./bind
+	step "libprocfd: go build -buildmode=c-shared ./bind -> $out/lib/$file (SONAME $soname)"
+	mkdir -p "$out/lib/pkgconfig" "$out/include"
+	# The external linker runs elsewhere: the map's path is absolute.
+	"$GO" build -buildmode=c-shared \
+		-ldflags="-extldflags '-Wl,-soname,$soname -Wl,--version-script=$PWD/bind/libprocfd.map'" \
+		-o "$out/lib/$file" ./bind
 	# cgo's header: an artefact; include/procfd.h is the contract.
-	rm -f "build/lib/${file%.*}.h"
-	ln -sfn "$file" "build/lib/$soname"
-	ln -sfn "$soname" build/lib/libprocfd.so
-	cp include/procfd.h build/include/procfd.h
+	rm -f "$out/lib/${file%.*}.h"
+	ln -sfn "$file" "$out/lib/$soname"
+	ln -sfn "$soname" "$out/lib/libprocfd.so"
+	cp include/procfd.h "$out/include/procfd.h"
 	sed -e 's|@PC_PREFIX_FROM_PCDIR@|../..|' -e 's|@PC_LIBDIR@|lib|' \
 		-e 's|@PC_INCLUDEDIR@|include|' -e "s|@PROCFD_VERSION@|$version|" \
-		cmake/procfd.pc.in >build/lib/pkgconfig/procfd.pc
-	ls -l build/lib | sed 1d
+		cmake/procfd.pc.in >"$out/lib/pkgconfig/procfd.pc"
+	ls -l "$out/lib" | sed 1d
 }
 
 examples() {
 	step "example: Go (examples/go)"
-	go run ./examples/go
+	"$GO" run ./examples/go
 	step "example: C (examples/c), against build/include and build/lib"
 	mkdir -p build/examples
 	# $ORIGIN: the example finds build/lib from wherever build/ is.
@@ -91,7 +107,7 @@ check_format() {
 }
 
 check_exports() {
-	step "libprocfd.so exports exactly the functions of include/procfd.h"
+	step "libprocfd.so exports the functions of include/procfd.h and nothing else"
 	sh tests/capi/check-exports.sh build/lib/libprocfd.so include/procfd.h
 }
 
@@ -99,26 +115,35 @@ run_tests() {
 	check_format
 	build
 	step "go vet"
-	go vet ./...
+	"$GO" vet ./...
 	check_exports
 	step "Ginkgo suites under -race (tests/capi: the C and Python tests)"
-	go test -race -count=1 -timeout 20m ./tests/...
+	"$GO" test -race -count=1 -timeout 20m ./tests/...
 }
 
 run_bench() {
 	build
 	step "benchmarks (tests/bench)"
-	go test -run '^$' -bench 'SpawnWait' -benchtime "${BENCHTIME:-1000x}" ./tests/bench/
+	"$GO" test -run '^$' -bench 'SpawnWait' -benchtime "${BENCHTIME:-1000x}" ./tests/bench/
 	# One round each: a round is 10,000 (or 2,000) processes.
-	go test -run '^$' -bench 'Waiters' -benchtime 1x ./tests/bench/
+	"$GO" test -run '^$' -bench 'Waiters' -benchtime 1x ./tests/bench/
 }
 
 case "${1:-all}" in
 all) build && examples ;;
 test) run_tests ;;
 bench) run_bench ;;
+lib)
+	# A relative OUTDIR is taken from where the script was called; the
+	# default is the repository's build/.
+	out=${2:-build}
+	if [ -n "${2:-}" ] && [ "${out#/}" = "$out" ]; then
+		out=$caller_dir/$out
+	fi
+	build_library "$out"
+	;;
 *)
-	echo "usage: $0 [test|bench]" >&2
+	echo "usage: $0 [test|bench|lib [OUTDIR]]" >&2
 	exit 2
 	;;
 esac

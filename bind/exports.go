@@ -1,19 +1,30 @@
-// Command bind is libprocfd.so, the C ABI of procfd: build it with
+// Command bind is libprocfd.so, the C ABI of procfd. Build it with
 //
-//	go build -buildmode=c-shared -o libprocfd.so.0 ./bind
+//	./build.sh lib [OUTDIR]
+//
+// which adds what a plain go build -buildmode=c-shared does not: the soname,
+// the version script libprocfd.map (only procfd_* leaves the library) and
+// -Werror.
 //
 // The contract is the hand-written include/procfd.h; the header cgo writes
-// beside the library is a build artefact. This file holds the exported
-// functions, one line each: they take untyped pointers (cgo cannot spell the
-// header's const qualifiers, and the ABI does not care), convert nothing
-// themselves, and turn a panic into an error instead of a crash of the host
-// process. The work is in spawn.go (procfd_spawn), handles.go (the calls on
-// a handle) and strings.go (the texts handed out); the handle table is in
+// beside the library is a build artefact. The functions of procfd.h are
+// defined in procfd.c, in C against that header, so that the compiler checks
+// each signature; each calls its Go export here, pfdgo_<name>, which takes
+// the header's types (without const, which cgo cannot spell), converts
+// nothing itself, and turns a panic into an error instead of a crash of the
+// host process. The work is in spawn.go (procfd_spawn), handles.go (the calls
+// on a handle) and strings.go (the texts handed out); the handle table is in
 // table.go, the mapping of errors to errnos in errno.go.
 package main
 
 /*
-#include <stdint.h>
+// For every C file and preamble of the package: procfd.h is in include/;
+// a shim in procfd.c that hands its Go export another type than it takes
+// fails to build even without the project's -Werror (bind is a command:
+// no consumer compiles it).
+#cgo CFLAGS: -I${SRCDIR}/../include -Wall -Wextra
+#cgo CFLAGS: -Werror=incompatible-pointer-types -Werror=int-conversion
+#include "bind.h"
 */
 import "C"
 
@@ -26,74 +37,74 @@ import (
 
 func main() {}
 
-//export procfd_spawn
-func procfd_spawn(out *unsafe.Pointer, path *C.char, argv, envp **C.char, attr unsafe.Pointer) (rc C.int) {
+//export pfdgo_spawn
+func pfdgo_spawn(out **C.procfd_t, path *C.char, argv, envp **C.char, attr *C.procfd_attr_t) (rc C.int) {
 	defer recoverInt("procfd_spawn", &rc)
 	return spawn(out, path, argv, envp, attr)
 }
 
-//export procfd_open
-func procfd_open(out *unsafe.Pointer, pid C.int) (rc C.int) {
+//export pfdgo_open
+func pfdgo_open(out **C.procfd_t, pid C.int) (rc C.int) {
 	defer recoverInt("procfd_open", &rc)
 	return open(out, pid)
 }
 
-//export procfd_pid
-func procfd_pid(h unsafe.Pointer) (rc C.int) {
+//export pfdgo_pid
+func pfdgo_pid(h *C.procfd_t) (rc C.int) {
 	defer recoverInt("procfd_pid", &rc)
-	return pid(h)
+	return pid(unsafe.Pointer(h))
 }
 
-//export procfd_fd
-func procfd_fd(h unsafe.Pointer) (fd C.intptr_t) {
+//export pfdgo_fd
+func pfdgo_fd(h *C.procfd_t) (fd C.intptr_t) {
 	defer recoverIntptr("procfd_fd", &fd)
-	return nativeFd(h)
+	return nativeFd(unsafe.Pointer(h))
 }
 
-//export procfd_backend
-func procfd_backend(h unsafe.Pointer) (name *C.char) {
+//export pfdgo_backend
+func pfdgo_backend(h *C.procfd_t) (name *C.char) {
 	defer recoverPtr("procfd_backend", &name)
-	return backend(h)
+	return backend(unsafe.Pointer(h))
 }
 
-//export procfd_default_backend
-func procfd_default_backend() (name *C.char) {
+//export pfdgo_default_backend
+func pfdgo_default_backend() (name *C.char) {
 	defer recoverPtr("procfd_default_backend", &name)
 	return defaultBackend()
 }
 
-//export procfd_signal
-func procfd_signal(h unsafe.Pointer, sig C.int) (rc C.int) {
+//export pfdgo_signal
+func pfdgo_signal(h *C.procfd_t, sig C.int) (rc C.int) {
 	defer recoverInt("procfd_signal", &rc)
-	return signal(h, sig)
+	return signal(unsafe.Pointer(h), sig)
 }
 
-//export procfd_wait
-func procfd_wait(h unsafe.Pointer, timeoutMs C.int, st unsafe.Pointer) (rc C.int) {
+//export pfdgo_wait
+func pfdgo_wait(h *C.procfd_t, timeoutMs C.int, st *C.procfd_status_t) (rc C.int) {
 	defer recoverInt("procfd_wait", &rc)
-	return wait(h, timeoutMs, st)
+	return wait(unsafe.Pointer(h), timeoutMs, st)
 }
 
-//export procfd_on_exit
-func procfd_on_exit(h, cb, arg unsafe.Pointer) (rc C.int) {
+//export pfdgo_on_exit
+func pfdgo_on_exit(h *C.procfd_t, cb C.pfd_exit_cb, arg unsafe.Pointer) (rc C.int) {
 	defer recoverInt("procfd_on_exit", &rc)
-	return onExit(h, cb, arg)
+	return onExit(unsafe.Pointer(h), cb, arg)
 }
 
-//export procfd_close
-func procfd_close(h unsafe.Pointer) (rc C.int) {
+//export pfdgo_close
+func pfdgo_close(h *C.procfd_t) (rc C.int) {
 	defer recoverInt("procfd_close", &rc)
-	return closeHandle(h)
+	return closeHandle(unsafe.Pointer(h))
 }
 
-//export procfd_strerror
-func procfd_strerror(err C.int) (msg *C.char) {
+//export pfdgo_strerror
+func pfdgo_strerror(err C.int) (msg *C.char) {
 	defer recoverPtr("procfd_strerror", &msg)
 	return strerror(err)
 }
 
-//export procfd_version
-func procfd_version() (v *C.char) {
+//export pfdgo_version
+func pfdgo_version() (v *C.char) {
 	defer recoverPtr("procfd_version", &v)
 	return version()
 }

@@ -1,10 +1,7 @@
 package main
 
 /*
-#cgo CFLAGS: -I${SRCDIR}/../include
-#include "procfd.h"
-
-typedef void (*pfd_exit_cb)(procfd_t *h, const procfd_status_t *st, void *arg);
+#include "bind.h"
 
 // Go cannot call through a C function pointer. The status travels by value
 // so that cb gets C memory (this frame) rather than a Go pointer.
@@ -21,12 +18,13 @@ import (
 	"unsafe"
 
 	"github.com/procfd/procfd"
+	"github.com/procfd/procfd/csrc"
 )
 
 // The calls on a handle once it exists: procfd_open, the queries, signal,
 // wait, on_exit and close.
 
-func open(out *unsafe.Pointer, pid C.int) C.int {
+func open(out **C.procfd_t, pid C.int) C.int {
 	if out == nil || pid <= 0 {
 		return neg(syscall.EINVAL)
 	}
@@ -34,7 +32,7 @@ func open(out *unsafe.Pointer, pid C.int) C.int {
 	if err != nil {
 		return neg(errnoOf(err))
 	}
-	*out = newEntry(h, false)
+	*out = (*C.procfd_t)(newEntry(h, false))
 	return 0
 }
 
@@ -83,13 +81,13 @@ func signal(p unsafe.Pointer, sig C.int) C.int {
 	if h == nil {
 		return rc
 	}
-	if sig < 0 || sig >= 65 { // _NSIG: 1 to 64 are signals, 0 is a probe
+	if sig < 0 || sig >= csrc.NSig { // 0 is a probe
 		return neg(syscall.EINVAL)
 	}
 	return neg(errnoOf(h.Signal(syscall.Signal(sig))))
 }
 
-func wait(p unsafe.Pointer, timeoutMs C.int, stp unsafe.Pointer) C.int {
+func wait(p unsafe.Pointer, timeoutMs C.int, stp *C.procfd_status_t) C.int {
 	h, rc := openHandle(p)
 	if h == nil {
 		return rc
@@ -106,7 +104,7 @@ func wait(p unsafe.Pointer, timeoutMs C.int, stp unsafe.Pointer) C.int {
 		return neg(errnoOf(err))
 	}
 	if stp != nil {
-		*(*C.procfd_status_t)(stp) = cStatus(st)
+		*stp = cStatus(st)
 	}
 	return 0
 }
@@ -122,7 +120,7 @@ func cStatus(s *procfd.Status) C.procfd_status_t {
 	return st
 }
 
-func onExit(p, cb, arg unsafe.Pointer) C.int {
+func onExit(p unsafe.Pointer, cb C.pfd_exit_cb, arg unsafe.Pointer) C.int {
 	if cb == nil {
 		return neg(syscall.EINVAL)
 	}
@@ -133,7 +131,7 @@ func onExit(p, cb, arg unsafe.Pointer) C.int {
 	e.pending++
 	h := e.h
 	e.mu.Unlock()
-	go e.callExit(p, h, C.pfd_exit_cb(cb), arg)
+	go e.callExit(p, h, cb, arg)
 	return 0
 }
 

@@ -1,17 +1,11 @@
 package main
 
-/*
-#include <sys/resource.h>
-
-// csrc/nofile_posix.c, in the procfd package.
-int pfd_raised_nofile(struct rlimit *startup);
-*/
-import "C"
-
 import (
 	"fmt"
 	"os"
 	"syscall"
+
+	"github.com/procfd/procfd/csrc"
 )
 
 // The Go runtime raises the process's soft RLIMIT_NOFILE when it starts,
@@ -19,12 +13,11 @@ import (
 // would then be handed descriptors beyond FD_SETSIZE. Loading libprocfd must
 // not change the host's limits, so the limit it had is put back.
 func init() {
-	var start C.struct_rlimit
-	if C.pfd_raised_nofile(&start) == 0 {
+	orig := csrc.RaisedNofile()
+	if orig == nil {
 		return
 	}
-	orig := syscall.Rlimit{Cur: uint64(start.rlim_cur), Max: uint64(start.rlim_max)}
-	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &orig); err != nil {
+	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, orig); err != nil {
 		fmt.Fprintf(os.Stderr, "libprocfd: cannot restore RLIMIT_NOFILE to %d: %v\n", orig.Cur, err)
 	}
 }

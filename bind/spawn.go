@@ -1,7 +1,6 @@
 package main
 
 /*
-#cgo CFLAGS: -I${SRCDIR}/../include
 #include <stdlib.h>
 #include "procfd.h"
 
@@ -23,20 +22,16 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/procfd/procfd"
+	"github.com/procfd/procfd/csrc"
 )
 
 // procfd_spawn: the C arguments made into a procfd.Start call.
-
-// maxFds is the most descriptors a child may be given (PFD_MAX_FILES in
-// csrc/, promised in procfd.h). Checked here too, so that a huge nfds is
-// refused before any descriptor is duplicated.
-const maxFds = 1024
 
 const knownFlags = C.PROCFD_SETSID | C.PROCFD_SETPGID | C.PROCFD_KILL_ON_CLOSE | C.PROCFD_SEARCH_PATH
 
 func neg(e syscall.Errno) C.int { return -C.int(e) }
 
-func spawn(out *unsafe.Pointer, path *C.char, argv, envp **C.char, attrp unsafe.Pointer) C.int {
+func spawn(out **C.procfd_t, path *C.char, argv, envp **C.char, a *C.procfd_attr_t) C.int {
 	if out == nil || path == nil || argv == nil || *argv == nil {
 		return neg(syscall.EINVAL)
 	}
@@ -46,9 +41,12 @@ func spawn(out *unsafe.Pointer, path *C.char, argv, envp **C.char, attrp unsafe.
 	// Non-nil even when empty: {NULL} is no variables at all.
 	attr := &procfd.Attr{Env: append([]string{}, goStrings(envp)...)}
 	var flags C.uint
-	if a := (*C.procfd_attr_t)(attrp); a != nil {
+	if a != nil {
 		flags = a.flags
-		if flags&^knownFlags != 0 || a.nfds < 0 || a.nfds > maxFds || (a.nfds > 0 && a.fds == nil) {
+		// The core checks the count too (procfd.h promises its limit),
+		// but a huge nfds is refused here before any descriptor is
+		// duplicated.
+		if flags&^knownFlags != 0 || a.nfds < 0 || a.nfds > csrc.MaxFiles || (a.nfds > 0 && a.fds == nil) {
 			return neg(syscall.EINVAL)
 		}
 		if a.dir != nil {
@@ -83,7 +81,7 @@ func spawn(out *unsafe.Pointer, path *C.char, argv, envp **C.char, attrp unsafe.
 	if err != nil {
 		return neg(errnoOf(err))
 	}
-	*out = newEntry(h, attr.KillOnClose)
+	*out = (*C.procfd_t)(newEntry(h, attr.KillOnClose))
 	return 0
 }
 

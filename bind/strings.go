@@ -1,7 +1,6 @@
 package main
 
 /*
-#cgo CFLAGS: -I${SRCDIR}/../include
 #include <stdlib.h>
 #include "procfd.h"
 

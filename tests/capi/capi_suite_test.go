@@ -34,9 +34,10 @@ var cTestsWithArgs = []string{"test_nofile"}
 
 var strictCFlags = []string{"-std=c11", "-Wall", "-Wextra", "-Werror"}
 
-// The library is built once, as ./build.sh builds it, into a directory of
-// the suite's own, and every C test is compiled against include/procfd.h
-// (never the header cgo writes) and linked with it.
+// The library is built once, by ./build.sh lib (the recipe every build of
+// it uses), into a directory of the suite's own, and every C test is
+// compiled against include/procfd.h (never the header cgo writes) and linked
+// with it.
 var _ = BeforeSuite(func() {
 	var err error
 	repo, err = filepath.Abs(filepath.Join("..", ".."))
@@ -48,12 +49,7 @@ var _ = BeforeSuite(func() {
 	lib = filepath.Join(libDir, "libprocfd.so.0")
 	Expect(os.MkdirAll(binDir, 0o755)).To(Succeed())
 
-	build := exec.Command("go", "build", "-buildmode=c-shared",
-		"-ldflags=-extldflags=-Wl,-soname,libprocfd.so.0", "-o", lib, "./bind")
-	build.Dir = repo
-	build.Env = append(os.Environ(), "CGO_ENABLED=1")
-	run(build)
-	Expect(os.Symlink("libprocfd.so.0", filepath.Join(libDir, "libprocfd.so"))).To(Succeed())
+	run(exec.Command(filepath.Join(repo, "build.sh"), "lib", tmp))
 
 	for _, name := range append(cTests, cTestsWithArgs...) {
 		args := append(append([]string{}, strictCFlags...),

@@ -1,10 +1,11 @@
 #!/bin/sh
 # check-exports.sh LIBRARY HEADER
 #
-# libprocfd.so must export exactly the functions that procfd.h declares:
-# one more would make an internal function part of the ABI, one fewer is a
-# declared function that does not link. The C layer's own symbols (pfd_*)
-# must not show at all. NM and CC name the tools (default nm, cc).
+# libprocfd.so must define exactly the dynamic symbols that procfd.h
+# declares, each of them a function: one more would make an internal symbol
+# (the Go runtime's _cgo_*, a shim's pfdgo_*, the C layer's pfd_*, a
+# version node) part of the ABI, one fewer is a declared function that does
+# not link. NM and CC name the tools (default nm, cc).
 set -eu
 lib=$1
 header=$2
@@ -16,15 +17,18 @@ trap 'rm -rf "$tmp"' EXIT
 # Preprocessed, the header has no comments left to mention a function, and
 # every prototype reads "procfd_name(".
 "$cc" -E -P -x c "$header" | grep -oE '\bprocfd_[a-z0-9_]+ *\(' | sed 's/ *($//' | sort -u >"$tmp/header"
-"$nm" -D --defined-only "$lib" | awk '$2 == "T" && $3 ~ /^procfd_/ { print $3 }' | sort -u >"$tmp/library"
+# Every defined dynamic symbol, whatever its name or type, as "TYPE NAME"
+# (a versioned name without its @VERSION).
+"$nm" -D --defined-only "$lib" | awk 'NF >= 3 { sub(/@.*/, "", $3); print $2, $3 }' >"$tmp/defined"
+awk '{ print $2 }' "$tmp/defined" | sort -u >"$tmp/library"
 
 if ! diff -u "$tmp/header" "$tmp/library" >"$tmp/diff"; then
-	echo "$lib does not export exactly the functions of $header (- header only, + library only):" >&2
+	echo "$lib does not define exactly the functions of $header (- header only, + library only):" >&2
 	cat "$tmp/diff" >&2
 	exit 1
 fi
-if "$nm" -D --defined-only "$lib" | awk '{ print $3 }' | grep '^pfd_' >"$tmp/leaks"; then
-	echo "$lib exports internal symbols:" $(cat "$tmp/leaks") >&2
+if awk '$1 != "T"' "$tmp/defined" | grep . >"$tmp/other"; then
+	echo "$lib exports symbols that are not functions:" $(cat "$tmp/other") >&2
 	exit 1
 fi
-echo "$(wc -l <"$tmp/header") exported functions, exactly those of $(basename "$header"):" $(cat "$tmp/library")
+echo "$(wc -l <"$tmp/header") exported functions, exactly those of $(basename "$header"), and nothing else:" $(cat "$tmp/library")
