@@ -117,8 +117,8 @@ run_tests() {
 	step "go vet"
 	"$GO" vet ./...
 	check_exports
-	step "Ginkgo suites under -race (tests/capi: the C and Python tests)"
-	"$GO" test -race -count=1 -timeout 20m ./tests/...
+	step "the package's examples and the Ginkgo suites, under -race (tests/capi: the C and Python tests)"
+	"$GO" test -race -count=1 -timeout 20m ./...
 }
 
 run_bench() {

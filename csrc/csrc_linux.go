@@ -198,10 +198,6 @@ const (
 	StepExec  = C.PFD_STEP_EXEC
 )
 
-// MaxFiles is the most descriptors a child may be given (SpawnRequest.Fds):
-// it bounds the child's stack.
-const MaxFiles = C.PFD_MAX_FILES
-
 // StepCall names the system call behind each other setup step.
 var StepCall = map[int]string{
 	C.PFD_STEP_SIGNALS: "sigaction",

@@ -17,6 +17,10 @@ import "syscall"
 // NSig is one more than the highest signal number: signals are 1 to NSig-1.
 const NSig = C.NSIG
 
+// MaxFiles is the most descriptors a child may be given (SpawnRequest.Fds):
+// it bounds the child's stack.
+const MaxFiles = C.PFD_MAX_FILES
+
 // SigchldOwner is who takes SIGCHLD now.
 type SigchldOwner int
 
