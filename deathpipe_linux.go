@@ -7,12 +7,13 @@ package procfd
 // only a hint, since a child can close the pipe and run on, and a
 // grandchild can hold it past the child's end. So users never poll the
 // pipe: the death watch (deathwatch_linux.go) confirms each end with
-// waitid(WNOWAIT), then signals the handle's eventfd, which is the
-// descriptor users poll.
+// waitid(WNOWAIT), then tells the handle, and writes the handle's eventfd,
+// which is the descriptor users poll. The eventfd is made only when a user
+// asks for it (Fd): a Go program that only waits holds one descriptor per
+// running child, the pipe's read end.
 
 import (
 	"os"
-	"strconv"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -21,33 +22,49 @@ import (
 )
 
 type pipeProcess struct {
-	polledFD // the eventfd: readable once the child is known to have ended
 	pid      int
 	death    *deathEntry
+	notify   int           // the eventfd users poll, made at the first fd(); -1 until then
+	released chan struct{} // closed by release
 }
 
 // newPipeProcess takes ownership of the death pipe's read end, which must
 // be non-blocking, and closes it on failure.
 func newPipeProcess(readEnd, pid int) (*pipeProcess, error) {
-	efd, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
+	death, err := deaths.watch(pid, readEnd)
 	if err != nil {
-		unix.Close(readEnd)
-		return nil, os.NewSyscallError("eventfd", err)
-	}
-	p, err := newPolledFD(efd, "deathpipe:"+strconv.Itoa(pid))
-	if err != nil {
-		unix.Close(readEnd)
 		return nil, err
 	}
-	death, err := deaths.watch(pid, readEnd, efd)
-	if err != nil {
-		p.release()
-		return nil, err
-	}
-	return &pipeProcess{p, pid, death}, nil
+	return &pipeProcess{pid: pid, death: death, notify: -1, released: make(chan struct{})}, nil
 }
 
-func (p *pipeProcess) awaitExit() error { return p.awaitReadable() }
+// awaitExit waits on the death watch's word, not on a descriptor: Go
+// callers that never ask for fd cost the eventfd nothing.
+func (p *pipeProcess) awaitExit() error {
+	select {
+	case <-p.death.endedCh:
+	case <-p.released:
+	}
+	select {
+	case <-p.released:
+		return ErrClosed
+	default:
+		return nil
+	}
+}
+
+// fd makes the eventfd at the first call; the handle calls it locked.
+func (p *pipeProcess) fd() (uintptr, error) {
+	if p.notify < 0 {
+		efd, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
+		if err != nil {
+			return ^uintptr(0), os.NewSyscallError("eventfd", err)
+		}
+		deaths.notifyOn(p.death, efd)
+		p.notify = efd
+	}
+	return uintptr(p.notify), nil
+}
 
 func (p *pipeProcess) reap() (exitState, *Status, error) {
 	var ru syscall.Rusage
@@ -91,6 +108,11 @@ func (p *pipeProcess) signal(sig syscall.Signal) error {
 }
 
 func (p *pipeProcess) release() error {
+	close(p.released)
+	// After unwatch the watch never writes the eventfd: close it safely.
 	deaths.unwatch(p.death)
-	return p.polledFD.release()
+	if p.notify >= 0 {
+		return unix.Close(p.notify)
+	}
+	return nil
 }

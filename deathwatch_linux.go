@@ -3,7 +3,8 @@ package procfd
 // The death watch makes the pipe backend's descriptor exact. For each
 // child it holds the death pipe's read end in an epoll set of its own, and
 // once the child is known to have ended, a zombie or reaped by someone
-// else, it writes the handle's eventfd, which stays readable from then on.
+// else, it tells the handle and writes the handle's eventfd (if the handle
+// made one), which stays readable from then on.
 // "Known" always means waitid(P_PID, WNOWAIT) said so: that reaps nothing,
 // and the PID is ours to ask about until procfd reaps it.
 //
@@ -64,14 +65,15 @@ type deathWatch struct {
 
 type deathEntry struct {
 	pid     int
-	readEnd int // -1 once at EOF, or released
-	notify  int // the eventfd, -1 once released; its owner closes it
-	ended   bool
+	readEnd int           // -1 once at EOF, or released
+	notify  int           // the handle's eventfd, if it made one, until released; -1 otherwise
+	ended   bool          // the child has ended, or the handle was released
+	endedCh chan struct{} // closed when ended is set
 }
 
 // watch starts watching child pid. It takes ownership of readEnd, closing
-// it on failure; notify stays the caller's, written once the child ended.
-func (w *deathWatch) watch(pid, readEnd, notify int) (*deathEntry, error) {
+// it on failure.
+func (w *deathWatch) watch(pid, readEnd int) (*deathEntry, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if !w.started {
@@ -86,7 +88,7 @@ func (w *deathWatch) watch(pid, readEnd, notify int) (*deathEntry, error) {
 		unix.Close(readEnd)
 		return nil, os.NewSyscallError("epoll_ctl", err)
 	}
-	e := &deathEntry{pid: pid, readEnd: readEnd, notify: notify}
+	e := &deathEntry{pid: pid, readEnd: readEnd, notify: -1, endedCh: make(chan struct{})}
 	w.byPipe[readEnd] = e
 	w.live[e] = struct{}{}
 	// A SIGCHLD before now found nobody to look: look once.
@@ -145,6 +147,18 @@ func (w *deathWatch) ended(e *deathEntry) {
 		w.endLocked(e)
 	}
 	w.mu.Unlock()
+}
+
+// notifyOn has eventfd written once e's child has ended: at once if it has.
+// The caller keeps the eventfd, and closes it only after unwatch.
+func (w *deathWatch) notifyOn(e *deathEntry, eventfd int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if e.ended {
+		writeEventfd(eventfd)
+		return
+	}
+	e.notify = eventfd
 }
 
 // unwatch forgets e; after it the watch never touches e's eventfd.
@@ -260,23 +274,32 @@ func (w *deathWatch) lookLocked(e *deathEntry) {
 	w.endLocked(e)
 }
 
-// endLocked stops watching e and, unless it was released, makes its
-// eventfd readable for good.
+// endLocked stops watching e, tells its handle, and, unless it was
+// released, makes its eventfd readable for good.
 func (w *deathWatch) endLocked(e *deathEntry) {
-	e.ended = true
+	if !e.ended {
+		e.ended = true
+		close(e.endedCh)
+	}
 	w.closePipeLocked(e)
 	delete(w.live, e)
 	delete(w.afterEOF, e)
 	if e.notify >= 0 {
-		var one [8]byte
-		binary.NativeEndian.PutUint64(one[:], 1)
-		// Cannot fail: the counter is written once, far below its limit.
-		for {
-			if _, err := unix.Write(e.notify, one[:]); err != syscall.EINTR {
-				break
-			}
-		}
+		writeEventfd(e.notify)
 		e.notify = -1
+	}
+}
+
+// writeEventfd makes fd readable for good: nothing ever reads it.
+func writeEventfd(fd int) {
+	var one [8]byte
+	binary.NativeEndian.PutUint64(one[:], 1)
+	// Cannot fail but for EINTR: a counter written once is far below
+	// its limit.
+	for {
+		if _, err := unix.Write(fd, one[:]); err != syscall.EINTR {
+			return
+		}
 	}
 }
 

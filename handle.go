@@ -29,8 +29,9 @@ type process interface {
 	// the process has ended.
 	signal(sig syscall.Signal) error
 	// fd is the descriptor users poll: readable exactly when reap finds
-	// the process ended, and from then on.
-	fd() uintptr
+	// the process ended, and from then on. A backend may make it at the
+	// first call, which can fail.
+	fd() (uintptr, error)
 	// release closes the native handle.
 	release() error
 }
@@ -248,7 +249,11 @@ func (h *handle) fd() uintptr {
 	if h.closed {
 		return ^uintptr(0)
 	}
-	return h.sys.fd()
+	fd, err := h.sys.fd()
+	if err != nil {
+		return ^uintptr(0)
+	}
+	return fd
 }
 
 // close closes the handle. A child that may still run is never released

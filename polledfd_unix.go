@@ -11,7 +11,7 @@ import (
 
 // polledFD is a non-blocking descriptor registered with the Go runtime
 // poller: waiting for it to become readable parks a goroutine, not a thread.
-// Every POSIX backend keeps the descriptor its users poll in one.
+// The pidfd backend keeps its pidfd in one, the death watch its epoll set.
 type polledFD struct {
 	rawfd int
 	file  *os.File
@@ -32,7 +32,7 @@ func newPolledFD(fd int, name string) (polledFD, error) {
 
 // fd returns the descriptor without file.Fd, which would switch it to
 // blocking mode and take it off the poller.
-func (p *polledFD) fd() uintptr { return uintptr(p.rawfd) }
+func (p *polledFD) fd() (uintptr, error) { return uintptr(p.rawfd), nil }
 
 // awaitReadable parks until the descriptor is readable, without reading
 // from it. ErrClosed: release has run.

@@ -153,8 +153,11 @@ func (h *Handle) Pid() int { return h.pid }
 // edge-triggered loop may see two edges; on the pipe backend it is an
 // eventfd that procfd writes once waitid has confirmed the child's end (the
 // death pipe itself can reach end of file early or late, and is never
-// handed out). Fd is valid until Close, after which it returns ^uintptr(0).
-// Do not close it or read from it.
+// handed out). The pipe backend makes that eventfd at the first call of Fd,
+// so a program that only Waits does not pay a descriptor for it; if it
+// cannot be made (the process is out of descriptors), Fd returns
+// ^uintptr(0), and a later call tries again. Fd is valid until Close, after
+// which it returns ^uintptr(0). Do not close it or read from it.
 func (h *Handle) Fd() uintptr { return h.fd() }
 
 // Backend returns the backend behind the handle.

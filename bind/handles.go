@@ -60,8 +60,13 @@ func nativeFd(p unsafe.Pointer) C.intptr_t {
 		return C.intptr_t(rc)
 	}
 	fd := h.Fd()
-	if fd == ^uintptr(0) { // closed meanwhile
-		return -C.intptr_t(syscall.EBADF)
+	if fd == ^uintptr(0) {
+		// Closed meanwhile, or the pipe backend could not make its
+		// eventfd: the process is out of descriptors.
+		if _, rc := openHandle(p); rc != 0 {
+			return C.intptr_t(rc)
+		}
+		return -C.intptr_t(syscall.EMFILE)
 	}
 	return C.intptr_t(fd)
 }

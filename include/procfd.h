@@ -187,10 +187,10 @@ int procfd_pid(const procfd_t *h);
  * status is collected, so an edge-triggered loop may see a second edge for
  * a handle it has already waited on (procfd_wait() then returns the same
  * status). On the death-pipe backend it is an eventfd that the library
- * writes once it has confirmed the child's end with waitid(2); the death
- * pipe itself, whose end of file can come early (a child that closed its
- * descriptors) or late (a background process that holds it), is never
- * handed out.
+ * makes at the first procfd_fd() call and writes once it has confirmed the
+ * child's end with waitid(2); the death pipe itself, whose end of file can
+ * come early (a child that closed its descriptors) or late (a background
+ * process that holds it), is never handed out.
  *
  * RETURN VALUE
  *   The descriptor or HANDLE (>= 0), or a negative errno.
@@ -198,6 +198,8 @@ int procfd_pid(const procfd_t *h);
  * ERRORS
  *   -EINVAL   h is NULL.
  *   -EBADF    h is not an open handle.
+ *   -EMFILE   the death-pipe backend could not make its eventfd: the
+ *             process is out of descriptors. A later call tries again.
  */
 intptr_t procfd_fd(const procfd_t *h);
 
