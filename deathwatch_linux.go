@@ -183,7 +183,10 @@ func (w *deathWatch) run() {
 			}
 			// EpollWait on our own epoll set fails with nothing
 			// but EINTR; anything else waits for the next event.
-			return err == nil && n > 0
+			if err != nil {
+				n = 0
+			}
+			return n > 0
 		})
 		w.mu.Lock()
 		if errors.Is(err, os.ErrDeadlineExceeded) {
