@@ -63,7 +63,9 @@ type Attr struct {
 	// action before it execs, as posix_spawnattr_setsigdefault does: a
 	// signal that the caller ignores (SIG_IGN) otherwise stays ignored in
 	// the child, as execve(2) keeps it. Every signal the caller catches
-	// is reset to its default anyway.
+	// is reset to its default anyway, with one exception: SIGPIPE, if it
+	// was ignored when the program started (the Go runtime catches it
+	// since), stays ignored, where os/exec would reset it.
 	SigDefault []syscall.Signal
 	// SigMask lists the signals blocked in the child when it execs. nil or
 	// empty means none: the child starts with an empty signal mask,

@@ -57,6 +57,22 @@ struct spawn_failure {
 };
 
 /*
+ * Whether SIGPIPE was ignored when this code was loaded. The Go runtime then
+ * catches SIGPIPE, in a program and in a c-shared library alike; a library
+ * hands the signal on to the host's SIG_IGN, so the host still ignores it,
+ * and its children keep it ignored as a child of a C program would. Priority
+ * 101 runs this ahead of the runtime's own start (see nofile_posix.c).
+ */
+static int sigpipe_ignored_at_load;
+
+__attribute__((constructor(101))) static void record_sigpipe(void)
+{
+	struct sigaction sa;
+
+	sigpipe_ignored_at_load = sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN;
+}
+
+/*
  * --- Everything from here to the end of child_main runs in the child ---
  *
  * The child shares the parent's memory, its libc state and even its thread
@@ -82,15 +98,21 @@ static int child_fail(struct spawn_child *c, int step)
  * posix_spawn does: the parent's handlers (the Go runtime's) must never run
  * in the child, which has the parent's memory but not its threads. The
  * signals in sigdefault (bit sig - 1) are reset too, ignored ones included,
- * as posix_spawnattr_setsigdefault asks. */
+ * as posix_spawnattr_setsigdefault asks. SIGPIPE, caught by the runtime
+ * for a host that ignored it at load, is ignored in the child instead. */
 static int reset_signal_handlers(uint64_t sigdefault)
 {
-	struct sigaction sa, dfl;
+	struct sigaction sa, dfl, ign, urg;
 	int sig;
 
 	memset(&dfl, 0, sizeof(dfl));
 	dfl.sa_handler = SIG_DFL;
 	sigemptyset(&dfl.sa_mask);
+	ign = dfl;
+	ign.sa_handler = SIG_IGN;
+	/* The runtime's handler, as pfd_sigchld_owner recognises it. */
+	if (sigaction(SIGURG, NULL, &urg) < 0)
+		urg.sa_handler = SIG_DFL;
 	for (sig = 1; sig < NSIG; sig++) {
 		if (sig == SIGKILL || sig == SIGSTOP)
 			continue;
@@ -103,6 +125,13 @@ static int reset_signal_handlers(uint64_t sigdefault)
 		if (sa.sa_handler == SIG_IGN &&
 		    (sig > 64 || !(sigdefault & ((uint64_t)1 << (sig - 1)))))
 			continue;
+		if (sig == SIGPIPE && sigpipe_ignored_at_load && sa.sa_handler != SIG_IGN &&
+		    urg.sa_handler != SIG_DFL && sa.sa_handler == urg.sa_handler &&
+		    !(sigdefault & ((uint64_t)1 << (SIGPIPE - 1)))) {
+			if (sigaction(sig, &ign, NULL) < 0)
+				return -1;
+			continue;
+		}
 		if (sigaction(sig, &dfl, NULL) < 0)
 			return -1;
 	}

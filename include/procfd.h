@@ -131,7 +131,9 @@ typedef struct procfd_attr {
  * (32 and 33 with glibc) are never blocked. A signal the caller catches has
  * its default action in the child, as execve(2) gives it; one the caller
  * ignores stays ignored, unless it is in attr->sigdefault under
- * PROCFD_SIGDEFAULT. To give the child the caller's own mask, as
+ * PROCFD_SIGDEFAULT. That includes SIGPIPE ignored before the library was
+ * loaded, which the library's Go runtime then catches on the caller's
+ * behalf (passing it on to SIG_IGN). To give the child the caller's own mask, as
  * posix_spawn does by default, pass what pthread_sigmask(2) reports as
  * attr->sigmask.
  *

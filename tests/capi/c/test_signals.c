@@ -8,10 +8,12 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "procfd.h"
 #include "check.h"
@@ -108,9 +110,54 @@ static void test_sigmask_and_sigdefault(void)
 	CHECK_INT(blocked, PROCFD_SIGBIT(SIGHUP));
 }
 
-int main(void)
+/*
+ * Run in a copy of this program started with SIGPIPE ignored, so that it
+ * was ignored when the library was loaded and its Go runtime has caught it
+ * since, on the host's behalf: the children still have it ignored.
+ */
+static void test_sigpipe_ignored_at_load(void)
+{
+	uint64_t blocked, ignored;
+	struct sigaction sa;
+
+	CHECK_INT(sigaction(SIGPIPE, NULL, &sa), 0);
+	CHECK(sa.sa_handler != SIG_IGN); /* the runtime's handler */
+	spawn_and_read(NULL, &blocked, &ignored);
+	CHECK(ignored & PROCFD_SIGBIT(SIGPIPE));
+	procfd_attr_t attr = {.flags = PROCFD_SIGDEFAULT, .sigdefault = PROCFD_SIGBIT(SIGPIPE)};
+	spawn_and_read(&attr, &blocked, &ignored);
+	CHECK_INT(ignored & PROCFD_SIGBIT(SIGPIPE), 0);
+}
+
+static void run_copy_loaded_ignoring_sigpipe(void)
+{
+	char *argv[] = {"test_signals", "loaded-ignoring-sigpipe", NULL};
+	int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	CHECK(devnull >= 0);
+	int fds[] = {0, devnull, 2}; /* its summary line is not ours */
+	procfd_attr_t attr = {.fds = fds, .nfds = 3};
+	procfd_t *h = NULL;
+	procfd_status_t st = {0};
+
+	/* This process ignores SIGPIPE (main set it): the copy inherits that. */
+	CHECK_INT(procfd_spawn(&h, "/proc/self/exe", argv, NULL, &attr), 0);
+	if (h) {
+		CHECK_INT(procfd_wait(h, -1, &st), 0);
+		CHECK_INT(st.exited, 1);
+		CHECK_INT(st.code, 0);
+		CHECK_INT(procfd_close(h), 0);
+	}
+	CHECK_INT(close(devnull), 0);
+}
+
+int main(int argc, char **argv)
 {
 	struct sigaction ign;
+
+	if (argc > 1 && strcmp(argv[1], "loaded-ignoring-sigpipe") == 0) {
+		test_sigpipe_ignored_at_load();
+		return check_summary();
+	}
 
 	memset(&ign, 0, sizeof(ign));
 	ign.sa_handler = SIG_IGN;
@@ -120,5 +167,6 @@ int main(void)
 
 	test_default();
 	test_sigmask_and_sigdefault();
+	run_copy_loaded_ignoring_sigpipe();
 	return check_summary();
 }
