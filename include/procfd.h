@@ -180,10 +180,11 @@ int procfd_spawn(procfd_t **out, const char *path, char *const argv[], char *con
  *   -EINVAL   out is NULL, or pid <= 0; the PROCFD_BACKEND environment
  *             variable is not a backend's name; pid is a thread of a
  *             process but not the process itself (its thread-group
- *             leader), on Linux older than 6.9.
+ *             leader), on older kernels.
  *   -ENOENT   pid is a thread of a process but not the process itself,
- *             on Linux 6.9 and later. Never for a pid that names no
- *             process or thread at all: that is -ESRCH.
+ *             on recent kernels (6.18 says so; older ones say -EINVAL).
+ *             Never for a pid that names no process or thread at all:
+ *             that is -ESRCH.
  *   -ESRCH    no process pid exists.
  *   -ENOTSUP  the backend in use cannot refer to an existing process (the
  *             death pipe cannot).
