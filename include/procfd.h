@@ -126,16 +126,15 @@ typedef struct procfd_attr {
  * to be released with procfd_close(). No process is left behind on failure.
  *
  * Signals. The child execs with no signal blocked, whatever the calling
- * thread blocks (the library spawns from a thread of its own), or with
- * exactly attr->sigmask under PROCFD_SIGMASK; the C library's own signals
- * (32 and 33 with glibc) are never blocked. A signal the caller catches has
- * its default action in the child, as execve(2) gives it; one the caller
- * ignores stays ignored, unless it is in attr->sigdefault under
- * PROCFD_SIGDEFAULT. That includes SIGPIPE ignored before the library was
- * loaded, which the library's Go runtime then catches on the caller's
- * behalf (passing it on to SIG_IGN). To give the child the caller's own mask, as
- * posix_spawn does by default, pass what pthread_sigmask(2) reports as
- * attr->sigmask.
+ * thread blocks, or with exactly attr->sigmask under PROCFD_SIGMASK; the C
+ * library's own signals (32 and 33 with glibc) are never blocked. To give
+ * the child the calling thread's mask, as posix_spawn does by default,
+ * pass what pthread_sigmask(3) reports as attr->sigmask. A signal the
+ * caller catches has its default action in the child, as execve(2) gives
+ * it; one the caller ignores stays ignored, unless it is in
+ * attr->sigdefault under PROCFD_SIGDEFAULT. That includes SIGPIPE ignored
+ * before the library was loaded, which the library's Go runtime then
+ * catches on the caller's behalf (handing it on to SIG_IGN).
  *
  * RETURN VALUE
  *   0 on success, a negative errno on failure; *out is set only on success.
