@@ -92,6 +92,9 @@ func start(path string, argv []string, attr *Attr) (*Handle, error) {
 		Setpgid:   attr.Setpgid,
 		WantPidfd: backend == BackendPidfd,
 		Nofile:    csrc.RaisedNofile(),
+
+		SigDefault: attr.SigDefault,
+		SigMask:    attr.SigMask,
 	}
 	if req.Env == nil {
 		req.Env = os.Environ()

@@ -59,6 +59,24 @@ type Attr struct {
 	KillOnClose bool
 	// Backend forces a backend; "" means DefaultBackend().
 	Backend Backend
+	// SigDefault lists signals that the child resets to their default
+	// action before it execs, as posix_spawnattr_setsigdefault does: a
+	// signal that the caller ignores (SIG_IGN) otherwise stays ignored in
+	// the child, as execve(2) keeps it. Every signal the caller catches
+	// is reset to its default anyway, with one exception: SIGPIPE, if it
+	// was ignored when the program started (the Go runtime catches it
+	// since), stays ignored, where os/exec would reset it.
+	SigDefault []syscall.Signal
+	// SigMask lists the signals blocked in the child when it execs. nil or
+	// empty means none: the child starts with an empty signal mask,
+	// whatever the calling thread blocks (os/exec's children too start
+	// with none blocked). The C library's own signals (32 and 33 with
+	// glibc) are never blocked, and the kernel never blocks SIGKILL and
+	// SIGSTOP.
+	//
+	// Signals in SigDefault and SigMask are 1 to 64; Start returns an
+	// error matching syscall.EINVAL for any other.
+	SigMask []syscall.Signal
 }
 
 // Status is the exit status of a process.

@@ -27,7 +27,8 @@ import (
 
 // procfd_spawn: the C arguments made into a procfd.Start call.
 
-const knownFlags = C.PROCFD_SETSID | C.PROCFD_SETPGID | C.PROCFD_KILL_ON_CLOSE | C.PROCFD_SEARCH_PATH
+const knownFlags = C.PROCFD_SETSID | C.PROCFD_SETPGID | C.PROCFD_KILL_ON_CLOSE | C.PROCFD_SEARCH_PATH |
+	C.PROCFD_SIGDEFAULT | C.PROCFD_SIGMASK
 
 func neg(e syscall.Errno) C.int { return -C.int(e) }
 
@@ -54,6 +55,13 @@ func spawn(out **C.procfd_t, path *C.char, argv, envp **C.char, a *C.procfd_attr
 		}
 		if a.backend != nil {
 			attr.Backend = procfd.Backend(C.GoString(a.backend))
+		}
+		// Read only under their flags: a 0.1 caller's struct ends before.
+		if flags&C.PROCFD_SIGDEFAULT != 0 {
+			attr.SigDefault = signalSet(uint64(a.sigdefault))
+		}
+		if flags&C.PROCFD_SIGMASK != 0 {
+			attr.SigMask = signalSet(uint64(a.sigmask))
 		}
 		if a.nfds > 0 {
 			files, err := dupFiles(unsafe.Slice(a.fds, a.nfds))
@@ -83,6 +91,17 @@ func spawn(out **C.procfd_t, path *C.char, argv, envp **C.char, a *C.procfd_attr
 	}
 	*out = (*C.procfd_t)(newEntry(h, attr.KillOnClose))
 	return 0
+}
+
+// signalSet lists the signals of a PROCFD_SIGBIT set.
+func signalSet(bits uint64) []syscall.Signal {
+	var sigs []syscall.Signal
+	for sig := 1; sig <= 64; sig++ {
+		if bits&(1<<(sig-1)) != 0 {
+			sigs = append(sigs, syscall.Signal(sig))
+		}
+	}
+	return sigs
 }
 
 // searchPath finds prog as execvp(3) does: in each directory of the caller's

@@ -29,6 +29,10 @@ type SpawnRequest struct {
 	Setpgid   bool
 	WantPidfd bool            // true: a pidfd; false: a death pipe's read end
 	Nofile    *syscall.Rlimit // nil: the child keeps the caller's RLIMIT_NOFILE
+	// SigDefault: signals reset to SIG_DFL in the child, ignored ones
+	// included. SigMask: the child's signal mask, exactly (nil: empty).
+	// Signals are 1 to 64; any other is EINVAL at StepSignals.
+	SigDefault, SigMask []syscall.Signal
 }
 
 // SpawnFailure is a failed spawn: the errno, and the child's setup step
@@ -41,6 +45,11 @@ type SpawnFailure struct {
 // Spawn runs pfd_spawn. All the strings and arrays go to C in one block
 // of C memory, since C may not keep Go pointers inside Go memory.
 func Spawn(r *SpawnRequest) (pid, fd int, fail *SpawnFailure) {
+	sigdefault, ok1 := sigBits(r.SigDefault)
+	sigmask, ok2 := sigBits(r.SigMask)
+	if !ok1 || !ok2 {
+		return -1, -1, &SpawnFailure{Errno: syscall.EINVAL, Step: C.PFD_STEP_SIGNALS}
+	}
 	block := newCBlock(r)
 	defer C.free(block.base)
 
@@ -52,6 +61,8 @@ func Spawn(r *SpawnRequest) (pid, fd int, fail *SpawnFailure) {
 		fds:        block.fds,
 		nfds:       C.int(len(r.Fds)),
 		want_pidfd: boolInt(r.WantPidfd),
+		sigdefault: C.uint64_t(sigdefault),
+		sigmask:    C.uint64_t(sigmask),
 	}
 	if r.Nofile != nil {
 		req.restore_nofile = 1
@@ -126,6 +137,19 @@ func newCBlock(r *SpawnRequest) *cBlock {
 		b.dir = put(r.Dir)
 	}
 	return b
+}
+
+// sigBits makes a signal list into pfd_spawn_req's bit (sig - 1) form;
+// false if a signal is outside 1 to 64.
+func sigBits(sigs []syscall.Signal) (uint64, bool) {
+	var bits uint64
+	for _, s := range sigs {
+		if s < 1 || s > 64 {
+			return 0, false
+		}
+		bits |= 1 << (s - 1)
+	}
+	return bits, true
 }
 
 func boolInt(b bool) C.int {

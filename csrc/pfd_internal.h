@@ -9,6 +9,7 @@
 #ifndef PFD_INTERNAL_H
 #define PFD_INTERNAL_H
 
+#include <stdint.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 
@@ -47,6 +48,11 @@ struct pfd_spawn_req {
 	 * the child gets back the limit the process started with. */
 	int restore_nofile;
 	struct rlimit nofile;
+	/* Signals as bit (sig - 1), for signals 1 to 64. The child resets
+	 * those in sigdefault to SIG_DFL, ignored ones included (every caught
+	 * signal is reset anyway), and execs with exactly sigmask blocked. */
+	uint64_t sigdefault;
+	uint64_t sigmask;
 };
 
 struct pfd_spawn_res {

@@ -41,7 +41,7 @@
 
 struct spawn_child {
 	const struct pfd_spawn_req *req;
-	const sigset_t *parent_mask; /* restored just before execve */
+	const sigset_t *child_mask;  /* set just before execve */
 	/* The child's ends of the pipes (-1 on the pidfd backend); the child may
 	 * move them, so the parent keeps its own copies of the numbers. */
 	int death_pipe;
@@ -55,6 +55,22 @@ struct spawn_failure {
 	int err;
 	int step;
 };
+
+/*
+ * Whether SIGPIPE was ignored when this code was loaded. The Go runtime then
+ * catches SIGPIPE, in a program and in a c-shared library alike; a library
+ * hands the signal on to the host's SIG_IGN, so the host still ignores it,
+ * and its children keep it ignored as a child of a C program would. Priority
+ * 101 runs this ahead of the runtime's own start (see nofile_posix.c).
+ */
+static int sigpipe_ignored_at_load;
+
+__attribute__((constructor(101))) static void record_sigpipe(void)
+{
+	struct sigaction sa;
+
+	sigpipe_ignored_at_load = sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN;
+}
 
 /*
  * --- Everything from here to the end of child_main runs in the child ---
@@ -80,15 +96,23 @@ static int child_fail(struct spawn_child *c, int step)
 
 /* Reset every caught signal to its default before the mask is lifted, as
  * posix_spawn does: the parent's handlers (the Go runtime's) must never run
- * in the child, which has the parent's memory but not its threads. */
-static int reset_signal_handlers(void)
+ * in the child, which has the parent's memory but not its threads. The
+ * signals in sigdefault (bit sig - 1) are reset too, ignored ones included,
+ * as posix_spawnattr_setsigdefault asks. SIGPIPE, caught by the runtime
+ * for a host that ignored it at load, is ignored in the child instead. */
+static int reset_signal_handlers(uint64_t sigdefault)
 {
-	struct sigaction sa, dfl;
+	struct sigaction sa, dfl, ign, urg;
 	int sig;
 
 	memset(&dfl, 0, sizeof(dfl));
 	dfl.sa_handler = SIG_DFL;
 	sigemptyset(&dfl.sa_mask);
+	ign = dfl;
+	ign.sa_handler = SIG_IGN;
+	/* The runtime's handler, as pfd_sigchld_owner recognises it. */
+	if (sigaction(SIGURG, NULL, &urg) < 0)
+		urg.sa_handler = SIG_DFL;
 	for (sig = 1; sig < NSIG; sig++) {
 		if (sig == SIGKILL || sig == SIGSTOP)
 			continue;
@@ -96,8 +120,18 @@ static int reset_signal_handlers(void)
 		 * only this process's own threads send those, and it has none. */
 		if (sigaction(sig, NULL, &sa) < 0)
 			continue;
-		if (sa.sa_handler == SIG_DFL || sa.sa_handler == SIG_IGN)
+		if (sa.sa_handler == SIG_DFL)
 			continue;
+		if (sa.sa_handler == SIG_IGN &&
+		    (sig > 64 || !(sigdefault & ((uint64_t)1 << (sig - 1)))))
+			continue;
+		if (sig == SIGPIPE && sigpipe_ignored_at_load && sa.sa_handler != SIG_IGN &&
+		    urg.sa_handler != SIG_DFL && sa.sa_handler == urg.sa_handler &&
+		    !(sigdefault & ((uint64_t)1 << (SIGPIPE - 1)))) {
+			if (sigaction(sig, &ign, NULL) < 0)
+				return -1;
+			continue;
+		}
 		if (sigaction(sig, &dfl, NULL) < 0)
 			return -1;
 	}
@@ -163,7 +197,7 @@ static int child_main(void *arg)
 	const struct pfd_spawn_req *req = c->req;
 
 	errno = 0;
-	if (reset_signal_handlers() < 0)
+	if (reset_signal_handlers(req->sigdefault) < 0)
 		return child_fail(c, PFD_STEP_SIGNALS);
 	if ((req->flags & PFD_SETSID) && setsid() < 0)
 		return child_fail(c, PFD_STEP_SETSID);
@@ -186,7 +220,7 @@ static int child_main(void *arg)
 		return child_fail(c, PFD_STEP_CHDIR);
 	if (req->restore_nofile && setrlimit(RLIMIT_NOFILE, &req->nofile) < 0)
 		return child_fail(c, PFD_STEP_RLIMIT);
-	if (sigprocmask(SIG_SETMASK, c->parent_mask, NULL) < 0)
+	if (sigprocmask(SIG_SETMASK, c->child_mask, NULL) < 0)
 		return child_fail(c, PFD_STEP_SIGNALS);
 	execve(req->path, req->argv, req->envp);
 	return child_fail(c, PFD_STEP_EXEC);
@@ -242,7 +276,7 @@ int pfd_spawn(const struct pfd_spawn_req *req, struct pfd_spawn_res *res)
 {
 	char stack[CHILD_STACK_SIZE] __attribute__((aligned(16)));
 	struct spawn_child child;
-	sigset_t all, parent_mask;
+	sigset_t all, parent_mask, child_mask;
 	struct spawn_failure failure = {0, PFD_STEP_NONE};
 	int pipefd[2] = {-1, -1}, errpipe[2] = {-1, -1};
 	int pidfd = -1, pid, err;
@@ -260,9 +294,17 @@ int pfd_spawn(const struct pfd_spawn_req *req, struct pfd_spawn_res *res)
 		goto out_pipe;
 	}
 
+	/* The child's mask is req->sigmask alone, whatever this thread blocks.
+	 * sigaddset refuses the C library's own signals (32 and 33 with
+	 * glibc), which stay unblocked, as sigprocmask would leave them. */
+	sigemptyset(&child_mask);
+	for (int sig = 1; sig <= 64; sig++)
+		if (req->sigmask & ((uint64_t)1 << (sig - 1)))
+			(void)sigaddset(&child_mask, sig);
+
 	memset(&child, 0, sizeof(child));
 	child.req = req;
-	child.parent_mask = &parent_mask;
+	child.child_mask = &child_mask;
 	child.death_pipe = pipefd[1];
 	child.error_pipe = errpipe[1];
 

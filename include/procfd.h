@@ -58,7 +58,7 @@ extern "C" {
 #endif
 
 #define PROCFD_VERSION_MAJOR 0
-#define PROCFD_VERSION_MINOR 1
+#define PROCFD_VERSION_MINOR 2
 #define PROCFD_VERSION_PATCH 0
 
 /* A process handle. Opaque: only the library knows what it stands for. */
@@ -85,8 +85,17 @@ enum {
 	/* A path without a slash is looked for in the directories of the
 	 * caller's PATH, as execvp(3) does. Without it, such a path is taken
 	 * relative to the child's working directory. */
-	PROCFD_SEARCH_PATH = 1 << 3
+	PROCFD_SEARCH_PATH = 1 << 3,
+	/* Reset the signals in attr->sigdefault to their default action in
+	 * the child (posix_spawnattr_setsigdefault). Since 0.2. */
+	PROCFD_SIGDEFAULT = 1 << 4,
+	/* Give the child attr->sigmask as its signal mask
+	 * (posix_spawnattr_setsigmask). Since 0.2. */
+	PROCFD_SIGMASK = 1 << 5
 };
+
+/* The bit of signal sig (1 to 64) in procfd_attr_t.sigdefault and .sigmask. */
+#define PROCFD_SIGBIT(sig) ((uint64_t)1 << ((sig) - 1))
 
 /* How procfd_spawn() starts a process. A NULL procfd_attr_t *, or one that
  * is all zeros, means the defaults below. */
@@ -98,6 +107,11 @@ typedef struct procfd_attr {
 	unsigned flags;      /* PROCFD_SETSID | ... */
 	const char *backend; /* NULL or "": the best available; else "pidfd",
 	                      * "pipe", "procdesc" or "handle" */
+	/* Since 0.2, and read only with the flag that names them, so that a
+	 * program built against 0.1's shorter struct still works. Each is a
+	 * set of signals 1 to 64, PROCFD_SIGBIT(sig) per signal. */
+	uint64_t sigdefault; /* with PROCFD_SIGDEFAULT: reset to SIG_DFL */
+	uint64_t sigmask;    /* with PROCFD_SIGMASK: the child's mask */
 } procfd_attr_t;
 
 /*
@@ -111,6 +125,17 @@ typedef struct procfd_attr {
  * attr->fds stay open and unchanged in the caller. On success *out is the new handle,
  * to be released with procfd_close(). No process is left behind on failure.
  *
+ * Signals. The child execs with no signal blocked, whatever the calling
+ * thread blocks, or with exactly attr->sigmask under PROCFD_SIGMASK; the C
+ * library's own signals (32 and 33 with glibc) are never blocked. To give
+ * the child the calling thread's mask, as posix_spawn does by default,
+ * pass what pthread_sigmask(3) reports as attr->sigmask. A signal the
+ * caller catches has its default action in the child, as execve(2) gives
+ * it; one the caller ignores stays ignored, unless it is in
+ * attr->sigdefault under PROCFD_SIGDEFAULT. That includes SIGPIPE ignored
+ * before the library was loaded, which the library's Go runtime then
+ * catches on the caller's behalf (handing it on to SIG_IGN).
+ *
  * RETURN VALUE
  *   0 on success, a negative errno on failure; *out is set only on success.
  *
@@ -120,6 +145,10 @@ typedef struct procfd_attr {
  *             many descriptors (over 1024); attr->flags has an unknown
  *             bit; attr->backend (or, without one, the PROCFD_BACKEND
  *             environment variable) is not a backend's name.
+ *   -EMFILE, -ENFILE
+ *             no descriptor could be made for the handle, for the death
+ *             pipe and error pipe of the pipe backend, or for the copies
+ *             of attr->fds that the child is handed.
  *   -ENOTSUP  attr->backend (or the PROCFD_BACKEND environment variable)
  *             names a backend that does not work on this system.
  *   -EBADF    an entry of attr->fds is neither -1 nor an open descriptor.
@@ -147,7 +176,14 @@ int procfd_spawn(procfd_t **out, const char *path, char *const argv[], char *con
  *   0 on success, a negative errno on failure; *out is set only on success.
  *
  * ERRORS
- *   -EINVAL   out is NULL, or pid <= 0.
+ *   -EINVAL   out is NULL, or pid <= 0; the PROCFD_BACKEND environment
+ *             variable is not a backend's name; pid is a thread of a
+ *             process but not the process itself (its thread-group
+ *             leader), on older kernels.
+ *   -ENOENT   pid is a thread of a process but not the process itself,
+ *             on recent kernels (6.18 says so; older ones say -EINVAL).
+ *             Never for a pid that names no process or thread at all:
+ *             that is -ESRCH.
  *   -ESRCH    no process pid exists.
  *   -ENOTSUP  the backend in use cannot refer to an existing process (the
  *             death pipe cannot).

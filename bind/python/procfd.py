@@ -73,6 +73,8 @@ class _CAttr(ctypes.Structure):
         ("nfds", ctypes.c_int),
         ("flags", ctypes.c_uint),
         ("backend", ctypes.c_char_p),
+        ("sigdefault", ctypes.c_uint64),
+        ("sigmask", ctypes.c_uint64),
     ]
 
 
@@ -81,6 +83,22 @@ _SETSID = 1 << 0
 _SETPGID = 1 << 1
 _KILL_ON_CLOSE = 1 << 2
 _SEARCH_PATH = 1 << 3
+_SIGDEFAULT = 1 << 4
+_SIGMASK = 1 << 5
+
+# The signals that CPython ignores at start and subprocess's
+# restore_signals=True gives back their default action in the child.
+_RESTORED_SIGNALS = [getattr(_signal, name) for name in ("SIGPIPE", "SIGXFZ", "SIGXFSZ")
+                     if hasattr(_signal, name)]
+
+
+def _sigbits(signals):
+    """A set of signals as procfd.h's PROCFD_SIGBIT bits (signals 1 to 64)."""
+    bits = 0
+    for sig in signals:
+        if 1 <= sig <= 64:
+            bits |= 1 << (int(sig) - 1)
+    return bits
 
 _ExitCallback = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.POINTER(_CStatus), ctypes.c_void_p)
 
@@ -321,15 +339,23 @@ class _Watch:
         try:
             status = self.proc._try_wait(0)
         except BaseException as e:  # closed meanwhile, ...: the awaiters get it
-            self.future.set_exception(e)
+            self._fail(e)
             return
         if status is not None:
             self.future.set_result(status)
 
+    def _fail(self, exc):
+        """Fails the awaiters with exc. They take it through their shield;
+        the future itself is marked retrieved here, or asyncio would log
+        "Future exception was never retrieved" when every awaiter was
+        cancelled before (a wait_for that timed out, then close())."""
+        self.future.set_exception(exc)
+        self.future.exception()
+
     def _end_here(self, exc):
         self._stop_reading()
         if not self.future.done():
-            self.future.set_exception(exc)
+            self._fail(exc)
 
     def end(self, exc):
         """Stops watching, failing the awaiters with exc, before the
@@ -380,8 +406,39 @@ def _stdio_fd(i, spec, resolved, to_close):
     return fd
 
 
+def _no_nul(value, what):
+    """value (bytes) unless it holds a NUL, which C would cut it at."""
+    if b"\0" in value:
+        raise ValueError(f"embedded null byte in {what}")
+    return value
+
+
+def _env_entries(env):
+    entries = []
+    for k, v in env.items():
+        k, v = os.fsencode(k), os.fsencode(v)
+        if not k or b"=" in k:
+            raise ValueError(f"illegal environment variable name: {k!r}")
+        entries.append(_no_nul(k, "environment variable name") + b"=" +
+                       _no_nul(v, "environment variable value"))
+    return entries
+
+
+def _dir_error(cwd):
+    """True if cwd is not a directory this process may enter: the reason a
+    spawn in it failed with ENOENT, ENOTDIR or EACCES, rather than the
+    program. The library reports only the errno; this looks afterwards."""
+    try:
+        if not os.path.isdir(cwd):
+            return True
+        return not os.access(cwd, os.X_OK)
+    except (OSError, ValueError):
+        return True
+
+
 def spawn(args, cwd=None, env=None, stdin=None, stdout=None, stderr=None,
-          kill_on_close=False, start_new_session=False, backend=None):
+          kill_on_close=False, start_new_session=False, backend=None,
+          restore_signals=True):
     """Start a program and return the Process that owns it.
 
     args is the argument list, args[0] the program; a program name without a
@@ -392,27 +449,40 @@ def spawn(args, cwd=None, env=None, stdin=None, stdout=None, stderr=None,
     subprocess.STDOUT. kill_on_close makes close() kill a process that
     still runs; start_new_session runs it in a new session (setsid);
     backend forces "pidfd" or "pipe".
+
+    As with subprocess, the child starts with the signal mask of the calling
+    thread, and restore_signals (the default) gives the signals that Python
+    ignores (SIGPIPE, SIGXFSZ) their default action back in the child;
+    restore_signals=False leaves them ignored. Arguments, cwd and env that
+    hold a NUL byte, and env names that are empty or hold "=", raise
+    ValueError. When cwd is what the program could not start in, the
+    OSError's filename is cwd; otherwise it is args[0].
     """
     if isinstance(args, (str, bytes, os.PathLike)):
         args = [args]
-    argv = [os.fsencode(a) for a in args]
+    argv = [_no_nul(os.fsencode(a), "argument") for a in args]
     if not argv:
         raise ValueError("args must not be empty")
 
     c_argv = (_c_char_p * (len(argv) + 1))(*argv, None)
     c_envp = None
     if env is not None:
-        entries = [os.fsencode(k) + b"=" + os.fsencode(v) for k, v in env.items()]
+        entries = _env_entries(env)
         c_envp = (_c_char_p * (len(entries) + 1))(*entries, None)
 
     attr = _CAttr()
-    attr.flags = _SEARCH_PATH
+    attr.flags = _SEARCH_PATH | _SIGMASK
+    if hasattr(_signal, "pthread_sigmask"):
+        attr.sigmask = _sigbits(_signal.pthread_sigmask(_signal.SIG_BLOCK, []))
+    if restore_signals:
+        attr.flags |= _SIGDEFAULT
+        attr.sigdefault = _sigbits(_RESTORED_SIGNALS)
     if kill_on_close:
         attr.flags |= _KILL_ON_CLOSE
     if start_new_session:
         attr.flags |= _SETSID
     if cwd is not None:
-        attr.dir = os.fsencode(cwd)
+        attr.dir = _no_nul(os.fsencode(cwd), "cwd")
     if backend:
         attr.backend = backend.encode()
 
@@ -425,8 +495,13 @@ def spawn(args, cwd=None, env=None, stdin=None, stdout=None, stderr=None,
             attr.fds = (_c_int * 3)(*fds)
             attr.nfds = 3
         h = _c_void_p()
-        _check(_spawn(ctypes.byref(h), argv[0], c_argv, c_envp, ctypes.byref(attr)),
-               filename=args[0])
+        rc = _spawn(ctypes.byref(h), argv[0], c_argv, c_envp, ctypes.byref(attr))
+        if rc < 0:
+            filename = args[0]
+            if (cwd is not None and -rc in (_errno.ENOENT, _errno.ENOTDIR, _errno.EACCES)
+                    and _dir_error(cwd)):
+                filename = cwd
+            raise _error(rc, filename)
     finally:
         for fd in to_close:
             os.close(fd)

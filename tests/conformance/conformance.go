@@ -24,6 +24,7 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -685,6 +686,73 @@ func Specs(backend procfd.Backend) {
 			Entry("Setsid: a new session, led by the child", true, false, true, true),
 			Entry("Setpgid: a new group in the caller's session", false, true, false, true),
 			Entry("both: as Setsid", true, true, true, true),
+		)
+	})
+
+	Describe("signals", Label("reliability"), func() {
+		bit := func(sigs ...syscall.Signal) uint64 {
+			var b uint64
+			for _, s := range sigs {
+				b |= 1 << (s - 1)
+			}
+			return b
+		}
+		state := func(h *procfd.Handle) (blocked, ignored uint64) {
+			GinkgoHelper()
+			blocked, ignored, ok := signalState(h.Pid())
+			if !ok {
+				Skip("no /proc/<pid>/status here to read a process's signal state from")
+			}
+			return blocked, ignored
+		}
+		// ignore makes this process ignore sigs for the spec.
+		ignore := func(sigs ...os.Signal) {
+			signal.Ignore(sigs...)
+			DeferCleanup(func() { signal.Reset(sigs...) })
+		}
+
+		It("gives the child an empty mask by default, whatever the calling thread blocks", func() {
+			var h *procfd.Handle
+			withThreadBlocking([]syscall.Signal{syscall.SIGUSR1, syscall.SIGTERM}, func() {
+				h = start([]string{"sleep", "100"}, procfd.Attr{})
+			})
+			blocked, _ := state(h)
+			Expect(blocked).To(BeZero(), "SigBlk %#x", blocked)
+		})
+
+		It("gives the child exactly SigMask, whatever the calling thread blocks", func() {
+			var h *procfd.Handle
+			withThreadBlocking([]syscall.Signal{syscall.SIGUSR2}, func() {
+				h = start([]string{"sleep", "100"}, procfd.Attr{
+					SigMask: []syscall.Signal{syscall.SIGUSR1, syscall.SIGTERM, syscall.Signal(40)},
+				})
+			})
+			blocked, _ := state(h)
+			Expect(blocked).To(Equal(bit(syscall.SIGUSR1, syscall.SIGTERM, syscall.Signal(40))),
+				"SigBlk %#x", blocked)
+		})
+
+		It("resets the SigDefault signals to the default and keeps the others the caller ignores", func() {
+			ignore(syscall.SIGXFSZ, syscall.SIGPIPE, syscall.SIGUSR2)
+			h := start([]string{"sleep", "100"}, procfd.Attr{
+				SigDefault: []syscall.Signal{syscall.SIGXFSZ, syscall.SIGPIPE, syscall.SIGKILL},
+			})
+			_, ignored := state(h)
+			Expect(ignored&bit(syscall.SIGXFSZ, syscall.SIGPIPE)).To(BeZero(), "SigIgn %#x", ignored)
+			Expect(ignored&bit(syscall.SIGUSR2)).NotTo(BeZero(), "SigIgn %#x", ignored)
+		})
+
+		DescribeTable("refuses a signal outside 1 to 64 and starts nothing",
+			func(attr procfd.Attr) {
+				before := len(childrenOf())
+				err := startErr(bin("true"), []string{"true"}, attr)
+				Expect(errors.Is(err, syscall.EINVAL)).To(BeTrue(), "%v", err)
+				Expect(childrenOf()).To(HaveLen(before))
+			},
+			Entry("SigDefault 0", procfd.Attr{SigDefault: []syscall.Signal{0}}),
+			Entry("SigDefault 65", procfd.Attr{SigDefault: []syscall.Signal{65}}),
+			Entry("SigMask -1", procfd.Attr{SigMask: []syscall.Signal{-1}}),
+			Entry("SigMask 65", procfd.Attr{SigMask: []syscall.Signal{65}}),
 		)
 	})
 

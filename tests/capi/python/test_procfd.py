@@ -7,6 +7,7 @@ PROCFD_LIBRARY may name the library to test.
 
 import asyncio
 import errno
+import gc
 import os
 import re
 import select
@@ -57,6 +58,11 @@ class ModuleTest(unittest.TestCase):
         parts = [re.search(rf"#define PROCFD_VERSION_{p} (\d+)", header).group(1)
                  for p in ("MAJOR", "MINOR", "PATCH")]
         self.assertEqual(procfd.version(), ".".join(parts))
+
+    def test_all_is_the_public_names(self):
+        public = {name for name, value in vars(procfd).items()
+                  if not name.startswith("_") and getattr(value, "__module__", None) == "procfd"}
+        self.assertEqual(sorted(procfd.__all__), sorted(public))
 
     def test_default_backend(self):
         self.assertIn(procfd.default_backend(), ("pidfd", "pipe"))
@@ -229,6 +235,109 @@ class SpawnTest(unittest.TestCase):
         self.assertEqual(cm.exception.errno, errno.EINVAL)
 
 
+def signal_state(pid):
+    """SigBlk and SigIgn of pid, as sets of signal numbers."""
+    sets = {}
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            key, _, value = line.partition(":")
+            if key in ("SigBlk", "SigIgn"):
+                bits = int(value, 16)
+                sets[key] = {sig for sig in range(1, 65) if bits & (1 << (sig - 1))}
+    return sets["SigBlk"], sets["SigIgn"]
+
+
+class InputTest(unittest.TestCase):
+    """What C would cut or misread is refused, as subprocess refuses it."""
+
+    def test_nul_bytes_and_bad_env_names(self):
+        bad = [
+            dict(args=["echo", "a\0b"]),
+            dict(args=[b"echo", b"a\0b"]),
+            dict(args=["ec\0ho", "x"]),
+            dict(args=["/bin/echo\0junk"]),
+            dict(args=["true"], cwd="/\0tmp"),
+            dict(args=["true"], env={"A": "b\0c"}),
+            dict(args=["true"], env={"A\0B": "c"}),
+            dict(args=["true"], env={"A=B": "c"}),
+            dict(args=["true"], env={"": "c"}),
+            dict(args=["true"], env={b"=": b"c"}),
+        ]
+        for kwargs in bad:
+            with self.subTest(**kwargs), self.assertRaises(ValueError):
+                p = procfd.spawn(**kwargs)
+                p.close()  # not reached when the check works
+
+    def test_a_good_env_still_works(self):
+        p = procfd.spawn(["sh", "-c", 'test "$A" = "b=c"'], env={"A": "b=c"})
+        self.addCleanup(p.close)
+        self.assertEqual(p.wait(timeout=10).returncode, 0)
+
+
+class CwdErrorTest(unittest.TestCase):
+    """The OSError names what was missing: the directory or the program."""
+
+    def test_missing_directory_is_named(self):
+        with self.assertRaises(FileNotFoundError) as cm:
+            procfd.spawn(["true"], cwd="/no/such/dir")
+        self.assertEqual(cm.exception.filename, "/no/such/dir")
+
+    def test_directory_that_is_a_file_is_named(self):
+        with tempfile.NamedTemporaryFile() as f:
+            with self.assertRaises(NotADirectoryError) as cm:
+                procfd.spawn(["true"], cwd=f.name)
+            self.assertEqual(cm.exception.filename, f.name)
+
+    def test_missing_program_in_a_good_directory_is_named(self):
+        with self.assertRaises(FileNotFoundError) as cm:
+            procfd.spawn(["./procfd-no-such-program"], cwd="/")
+        self.assertEqual(cm.exception.filename, "./procfd-no-such-program")
+
+
+class SignalTest(unittest.TestCase):
+    """Children get the signals Python ignores back (restore_signals, as
+    subprocess), and the calling thread's mask."""
+
+    def spawn_sleep(self, **kwargs):
+        p = procfd.spawn(["sleep", "60"], kill_on_close=True, **kwargs)
+        self.addCleanup(p.close)
+        return p
+
+    def test_ignored_signals_are_restored(self):
+        self.assertEqual(signal.getsignal(signal.SIGXFSZ), signal.SIG_IGN)
+        _, ignored = signal_state(self.spawn_sleep().pid)
+        self.assertNotIn(signal.SIGPIPE, ignored)
+        self.assertNotIn(signal.SIGXFSZ, ignored)
+        # restore_signals=False leaves them ignored, SIGPIPE included,
+        # which the library's runtime catches on Python's behalf.
+        _, ignored = signal_state(self.spawn_sleep(restore_signals=False).pid)
+        self.assertIn(signal.SIGPIPE, ignored)
+        self.assertIn(signal.SIGXFSZ, ignored)
+
+    def test_writing_past_the_file_size_limit_kills(self):
+        with tempfile.TemporaryDirectory() as d:
+            script = 'ulimit -f 0 && exec head -c 4096 /dev/zero > "$0"'
+            p = procfd.spawn(["sh", "-c", script, os.path.join(d, "a")])
+            self.addCleanup(p.close)
+            self.assertEqual(p.wait(timeout=10).returncode, -signal.SIGXFSZ)
+            # Ignored, the write fails with EFBIG instead.
+            p = procfd.spawn(["sh", "-c", script, os.path.join(d, "b")], restore_signals=False,
+                             stderr=subprocess.DEVNULL)
+            self.addCleanup(p.close)
+            self.assertGreater(p.wait(timeout=10).returncode, 0)
+
+    def test_child_gets_the_calling_threads_mask(self):
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGUSR1])
+        try:
+            p = self.spawn_sleep()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        blocked, _ = signal_state(p.pid)
+        self.assertEqual(blocked, {signal.SIGUSR1})
+        blocked, _ = signal_state(self.spawn_sleep().pid)
+        self.assertEqual(blocked, set())
+
+
 class AsyncTest(unittest.TestCase):
     def test_wait_async(self):
         async def main():
@@ -268,6 +377,25 @@ class AsyncTest(unittest.TestCase):
         asyncio.run(give_up())
         p.close()  # the loop is gone; the handle must still close
         self.assertTrue(wait_gone(p.pid))
+
+    def test_a_cancelled_wait_leaves_nothing_behind(self):
+        reported = []
+
+        async def main():
+            loop = asyncio.get_running_loop()
+            loop.set_exception_handler(lambda _, context: reported.append(context))
+            p = procfd.spawn(["sleep", "60"], kill_on_close=True)
+            with self.assertRaises(asyncio.TimeoutError):
+                await asyncio.wait_for(p.wait_async(), 0.1)
+            p.close()
+            del p
+            await asyncio.sleep(0)
+            gc.collect()
+            await asyncio.sleep(0)
+
+        asyncio.run(main())
+        gc.collect()
+        self.assertEqual(reported, [])
 
     def test_close_while_awaited_frees_the_descriptor_number(self):
         async def main():
