@@ -27,7 +27,7 @@ var (
 )
 
 // The C tests, by source file under c/.
-var cTests = []string{"test_process", "test_errors", "test_threads", "test_host_sigchld", "test_races"}
+var cTests = []string{"test_process", "test_errors", "test_threads", "test_host_sigchld", "test_races", "test_leaks"}
 
 // C tests that the suite runs in a setting of their own.
 var cTestsWithArgs = []string{"test_nofile"}
