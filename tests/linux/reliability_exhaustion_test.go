@@ -26,8 +26,8 @@ var (
 	helpers   = map[string]string{}
 )
 
-// helper returns the built program for pkg: the suite's build if it made
-// one (testbin.Build), else one built here once per Ginkgo process.
+// helper returns the built program for pkg, built once per Ginkgo
+// process, with -race: a data race in a helper fails it (exit status 66).
 func helper(pkg string) string {
 	GinkgoHelper()
 	helpersMu.Lock()
@@ -35,7 +35,7 @@ func helper(pkg string) string {
 	if path, ok := helpers[pkg]; ok {
 		return path
 	}
-	path, err := gexec.Build(pkg)
+	path, err := gexec.Build(pkg, "-race")
 	Expect(err).NotTo(HaveOccurred(), "building %s", pkg)
 	helpers[pkg] = path
 	return path
