@@ -1,11 +1,13 @@
 package procfd
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -24,9 +26,47 @@ import (
 // The probe tests the calls themselves rather than the version, since
 // seccomp policies and emulators (qemu-user) hide calls newer kernels have.
 
+// pidfdProbe holds the pidfd probe's answer once it is definite.
+var pidfdProbe struct {
+	mu   sync.Mutex  // held while probing: concurrent first uses probe once
+	done atomic.Bool // set after err: a reader that sees it sees err
+	err  error
+}
+
 // pidfdUnavailable is nil if the pidfd backend works here, and otherwise
-// the error of the first call that failed. Probed once.
-var pidfdUnavailable = sync.OnceValue(csrc.ProbePidfd)
+// the error of the first call that failed. A definite answer is probed once
+// and cached; a transient failure (see transientProbeError) is returned but
+// not cached, so that the next call probes again: a full descriptor table
+// at the first use must not decide the backend for the life of the process.
+func pidfdUnavailable() error {
+	if pidfdProbe.done.Load() {
+		return pidfdProbe.err
+	}
+	pidfdProbe.mu.Lock()
+	defer pidfdProbe.mu.Unlock()
+	if pidfdProbe.done.Load() {
+		return pidfdProbe.err
+	}
+	err := csrc.ProbePidfd()
+	if transientProbeError(err) {
+		return err
+	}
+	pidfdProbe.err = err
+	pidfdProbe.done.Store(true)
+	return err
+}
+
+// transientProbeError reports whether the probe failed for want of a
+// resource that may be there next time (descriptors, memory, processes)
+// rather than for want of the calls themselves (ENOSYS, EPERM, EINVAL).
+func transientProbeError(err error) bool {
+	for _, e := range []syscall.Errno{syscall.EMFILE, syscall.ENFILE, syscall.ENOMEM, syscall.EAGAIN} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}
 
 // backendEnv names the environment variable that forces a backend.
 const backendEnv = "PROCFD_BACKEND"
@@ -62,7 +102,11 @@ func checkBackend(b Backend) error {
 	case BackendPipe:
 		return nil
 	case BackendPidfd:
-		if err := pidfdUnavailable(); err != nil {
+		if err := pidfdUnavailable(); transientProbeError(err) {
+			// Not "unsupported": the probe could not tell, and
+			// will probe again at the next call.
+			return fmt.Errorf("backend %s: probe: %w", b, err)
+		} else if err != nil {
 			return &unsupportedError{"backend " + string(b), err}
 		}
 		return nil

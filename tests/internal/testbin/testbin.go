@@ -33,6 +33,12 @@ const (
 	// NoFile prints its own RLIMIT_NOFILE and the one a child it starts
 	// with procfd gets.
 	NoFile = "github.com/procfd/procfd/tests/internal/nofile"
+	// Reprobe meets a full descriptor table at its first use of procfd,
+	// then frees it and reports the backend it gets.
+	Reprobe = "github.com/procfd/procfd/tests/internal/reprobe"
+	// Exhaust starts processes with 0, 1, 2, ... free descriptors on each
+	// backend and reports each trial as a JSON line.
+	Exhaust = "github.com/procfd/procfd/tests/internal/exhaust"
 )
 
 var (
