@@ -33,6 +33,12 @@ const (
 	// NoFile prints its own RLIMIT_NOFILE and the one a child it starts
 	// with procfd gets.
 	NoFile = "github.com/procfd/procfd/tests/internal/nofile"
+	// PidReuse signals through stale handles while decoys hold the
+	// recycled PIDs, inside a PID namespace of its own, and counts hits.
+	PidReuse = "github.com/procfd/procfd/tests/internal/pidreuse"
+	// HostSigchld installs a C SIGCHLD handler of its own, then closes
+	// KillOnClose handles on the pipe backend and times the closes.
+	HostSigchld = "github.com/procfd/procfd/tests/internal/hostsigchld"
 )
 
 var (
