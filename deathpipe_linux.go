@@ -145,6 +145,13 @@ func (p *pipeProcess) reap() (exitState, *Status, error) {
 	// the death watch has not yet.
 	deaths.ended(p.death)
 	switch {
+	case err == syscall.ECHILD && p.pidfd >= 0:
+		// Another reaper took it; the kernel keeps its status with
+		// the pidfd (PIDFD_INFO_EXIT, Linux 6.15+).
+		if ws, ok, _ := csrc.PidfdExitStatus(p.pidfd); ok {
+			return exited, statusFromWait(p.pid, ws, nil), nil
+		}
+		return statusGone, nil, nil
 	case err == syscall.ECHILD:
 		return statusGone, nil, nil
 	case err != nil:

@@ -173,12 +173,6 @@ func (h *handle) finishLocked(st *Status, err error) {
 	close(h.done)
 }
 
-func (h *handle) isClosed() bool {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.closed
-}
-
 func (h *handle) wait(ctx context.Context) (*Status, error) {
 	h.mu.Lock()
 	if h.closed {

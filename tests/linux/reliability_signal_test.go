@@ -64,4 +64,14 @@ var _ = Describe("PID reuse", Label("reliability"), Ordered, func() {
 			})
 		}
 	}
+
+	// Where pidfd_open fails, nothing makes kill(2) safe while the kernel
+	// reaps children itself: Signal refuses. (A waitpid(-1) loop of other
+	// code cannot be detected there: a known limit, not tested.)
+	It("refuses to signal on the pipe backend without pidfd_open while SIGCHLD is ignored", Label("pipe"), func() {
+		counts := run("pipe-nopidfd", "sigign")
+		Expect(counts).To(HaveKeyWithValue("hits", 0))
+		Expect(counts).To(HaveKeyWithValue("sent", 0))
+		Expect(counts["refused"]).To(Equal(trials - counts["skipped"]))
+	})
 })

@@ -35,6 +35,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/procfd/procfd"
+	"github.com/procfd/procfd/tests/internal/nopidfd"
 	"github.com/procfd/procfd/tests/internal/procstat"
 )
 
@@ -45,6 +46,12 @@ func main() {
 		fail("usage: pidreuse BACKEND sigign|reaper TRIALS")
 	}
 	backend, mode := procfd.Backend(os.Args[1]), os.Args[2]
+	if backend == "pipe-nopidfd" {
+		if err := nopidfd.Install(); err != nil {
+			fail("seccomp: %v", err)
+		}
+		backend = procfd.BackendPipe
+	}
 	trials, err := strconv.Atoi(os.Args[3])
 	if err != nil {
 		fail("trials: %v", err)
@@ -110,7 +117,7 @@ func trial(backend procfd.Backend, count map[string]int) {
 		return
 	}
 	defer decoy.Close()
-	defer decoy.Kill()
+	defer syscall.Kill(decoy.Pid(), syscall.SIGKILL) // alive: never reaped before this
 
 	err = h.Signal(syscall.SIGUSR1)
 	switch {
@@ -137,14 +144,14 @@ func takePid(pid int) *procfd.Handle {
 			fail("ns_last_pid: %v", err)
 		}
 		d, err := procfd.Start("/bin/sleep", []string{"sleep", "1000"},
-			&procfd.Attr{Backend: procfd.BackendPidfd, Files: []*os.File{nil, nil, nil}})
+			&procfd.Attr{Files: []*os.File{nil, nil, nil}})
 		if err != nil {
 			fail("start decoy: %v", err)
 		}
 		if d.Pid() == pid {
 			return d
 		}
-		d.Kill()
+		syscall.Kill(d.Pid(), syscall.SIGKILL)
 		d.Close()
 	}
 	return nil

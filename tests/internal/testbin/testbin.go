@@ -39,6 +39,9 @@ const (
 	// HostSigchld installs a C SIGCHLD handler of its own, then closes
 	// KillOnClose handles on the pipe backend and times the closes.
 	HostSigchld = "github.com/procfd/procfd/tests/internal/hostsigchld"
+	// Stolen owns a child through procfd while SIGCHLD is ignored or a
+	// waitpid(-1) thread reaps children, and prints what Wait says.
+	Stolen = "github.com/procfd/procfd/tests/internal/stolen"
 )
 
 var (
