@@ -78,12 +78,16 @@ func openChildPidfd(pid int) (pidfd int, gone bool, err error) {
 		return -1, false, os.NewSyscallError("pidfd_open", err)
 	}
 	// Reaped and reused in the instant since the spawn? The pidfd names
-	// our child only if waitid on it finds a child of ours.
+	// our child if waitid on it finds a child of ours, or if it has
+	// ended since (reaped by other code, the kernel keeps its status);
+	// a live process that is not our child is a stranger.
 	_, _, err = csrc.Waitid(csrc.IdPidfd, fd, unix.WEXITED|unix.WNOHANG|unix.WNOWAIT, nil)
-	switch err {
-	case nil, syscall.EINVAL: // EINVAL: no P_PIDFD before Linux 5.4; trust the instant
+	switch {
+	case err == nil, err == syscall.EINVAL: // EINVAL: no P_PIDFD before Linux 5.4; trust the instant
 		return fd, false, nil
-	case syscall.ECHILD:
+	case err == syscall.ECHILD && pollReadable(fd):
+		return fd, false, nil
+	case err == syscall.ECHILD:
 		unix.Close(fd)
 		return -1, true, nil
 	}
