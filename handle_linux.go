@@ -2,6 +2,7 @@ package procfd
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"runtime"
 	"strings"
@@ -197,9 +198,11 @@ func parentCall(errno syscall.Errno, backend Backend) string {
 	return "clone"
 }
 
-// maxPid is the kernel's upper bound on pid_max (PID_MAX_LIMIT on 64-bit
-// systems): no process has a larger PID.
-const maxPid = 1 << 22
+// maxPid is the largest pid Open takes: a pid_t, a C int, as the C ABI
+// takes it. The kernel's PIDs stay far below (PID_MAX_LIMIT, 2^22); a pid
+// above it that fits a pid_t gets ESRCH from pidfd_open, and a larger one
+// EINVAL here rather than be truncated to another process's pid.
+const maxPid = math.MaxInt32
 
 func open(pid int) (*Handle, error) {
 	fail := func(err error) (*Handle, error) {

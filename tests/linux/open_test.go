@@ -142,7 +142,7 @@ var _ = Describe("Open", Label("pidfd"), Serial, func() {
 
 	It("rejects pids beyond the kernel's range rather than truncate them", Label("reliability"), func() {
 		h := startOn(procfd.BackendPidfd, []string{"sleep", "100"}, procfd.Attr{})
-		for _, pid := range []int{1<<32 + h.Pid(), 1<<22 + 1, math.MaxInt32, math.MaxInt} {
+		for _, pid := range []int{1<<32 + h.Pid(), math.MaxInt32 + 1, -1<<32 + h.Pid(), math.MaxInt} {
 			o, err := procfd.Open(pid)
 			Expect(o).To(BeNil(), "Open(%d) opened pid %d", pid, h.Pid())
 			Expect(errors.Is(err, syscall.EINVAL)).To(BeTrue(), "Open(%d): %v", pid, err)
