@@ -68,7 +68,9 @@ type handle struct {
 	status   *Status
 	err      error
 	closed   bool
-	detached bool // closed while its child ran: the collector releases sys when done
+	detached bool // closed while its process ran: the collector releases sys when done
+	waiters  int  // Wait calls in progress
+	awaited  bool // Done was called: someone may be waiting on the channel
 }
 
 func newHandle(pid int, backend Backend, child, killOnClose bool, sys process) *Handle {
@@ -171,16 +173,19 @@ func (h *handle) finishLocked(st *Status, err error) {
 	close(h.done)
 }
 
-func (h *handle) isClosed() bool {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.closed
-}
-
 func (h *handle) wait(ctx context.Context) (*Status, error) {
-	if h.isClosed() {
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
 		return nil, ErrClosed
 	}
+	h.waiters++
+	h.mu.Unlock()
+	defer func() {
+		h.mu.Lock()
+		h.waiters--
+		h.mu.Unlock()
+	}()
 	h.collect()
 	select {
 	case <-h.done:
@@ -215,6 +220,9 @@ func (h *handle) result() (*Status, error) {
 }
 
 func (h *handle) doneChan() <-chan struct{} {
+	h.mu.Lock()
+	h.awaited = true
+	h.mu.Unlock()
 	h.collect()
 	return h.done
 }
@@ -256,10 +264,12 @@ func (h *handle) fd() uintptr {
 	return fd
 }
 
-// close closes the handle. A child that may still run is never released
-// under a waiter or left a zombie: the collector reaps it when it ends and
-// releases the descriptor then. With KillOnClose it is killed first, and
-// awaitKill says whether close waits for that kill to be reaped.
+// close closes the handle. A process that may still run is never released
+// under a waiter, and a child is never left a zombie: the collector
+// collects it when it ends and releases the descriptor then. A process
+// that is not our child and that nobody awaits is released at once. With
+// KillOnClose it is killed first, and awaitKill says whether close waits
+// for that kill to be reaped.
 func (h *handle) close(awaitKill bool) error {
 	h.mu.Lock()
 	if h.closed {
@@ -267,7 +277,7 @@ func (h *handle) close(awaitKill bool) error {
 		return ErrClosed
 	}
 	h.closed = true
-	running := h.child && !h.finished
+	running := !h.finished && (h.child || h.waiters > 0 || h.awaited)
 	var err error
 	if running && h.killOnClose {
 		if err = h.signalLocked(syscall.SIGKILL); errors.Is(err, os.ErrProcessDone) {
@@ -287,10 +297,37 @@ func (h *handle) close(awaitKill bool) error {
 	case detached:
 		return err
 	case waitHere:
-		<-h.done
+		h.awaitKilled()
 	}
 	return h.sys.release()
 }
+
+// awaitKilled waits until the collector has the status of a process that
+// close has just killed. The collector may only hear of the end late (the
+// pipe backend, when SIGCHLD is not procfd's to catch and an orphaned
+// grandchild holds the death pipe, hears of it at the death watch's next
+// periodic look), so close also looks itself, on a short back-off: it
+// returns soon after the process it owns has died.
+func (h *handle) awaitKilled() {
+	delay := time.Millisecond
+	for {
+		t := time.NewTimer(delay)
+		select {
+		case <-h.done:
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		if _, finished := h.look(); finished {
+			return
+		}
+		delay = min(2*delay, killLookMax)
+	}
+}
+
+// killLookMax is the longest pause between two of close's looks at a
+// process it has killed.
+const killLookMax = 50 * time.Millisecond
 
 // unsupportedError says what is not supported here and why; it matches
 // ErrUnsupported (and so errors.ErrUnsupported) with errors.Is.

@@ -3,6 +3,7 @@ package procfd
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"runtime"
 	"strings"
@@ -148,7 +149,13 @@ func start(path string, argv []string, attr *Attr) (*Handle, error) {
 		for i, f := range attr.Files {
 			req.Fds[i] = -1
 			if f != nil {
-				req.Fds[i] = int(f.Fd())
+				// A closed *os.File has no descriptor (Fd
+				// returns ^uintptr(0)): os.StartProcess would
+				// leave descriptor i closed in the child, a
+				// mistake that goes unseen. Refuse it.
+				if req.Fds[i] = int(f.Fd()); req.Fds[i] < 0 {
+					return fail(fmt.Errorf("Files[%d] (%s) is closed: %w", i, f.Name(), syscall.EBADF))
+				}
 			}
 		}
 	}
@@ -157,17 +164,29 @@ func start(path string, argv []string, attr *Attr) (*Handle, error) {
 	// close-on-exec meanwhile can slip into the child.
 	syscall.ForkLock.Lock()
 	pid, fd, failure := csrc.Spawn(req)
+	// The pipe backend signals through a pidfd where it can: open it
+	// before anything can reap the child, with no fork of Go code between.
+	pidfd, gone := -1, false
+	if failure == nil && backend == BackendPipe {
+		pidfd, gone, err = openChildPidfd(pid)
+	}
 	syscall.ForkLock.Unlock()
 	runtime.KeepAlive(attr.Files)
 	if failure != nil {
-		return fail(spawnError(failure, attr.Dir))
+		return fail(spawnError(failure, attr.Dir, backend))
+	}
+	if err != nil {
+		unix.Close(fd)
+		unix.Kill(pid, syscall.SIGKILL) // our unreaped child
+		csrc.Waitid(csrc.IdPid, pid, unix.WEXITED, nil)
+		return fail(err)
 	}
 
 	var sys process
 	if backend == BackendPidfd {
 		sys, err = newPidfdProcess(fd, pid)
 	} else {
-		sys, err = newPipeProcess(fd, pid)
+		sys, err = newPipeProcess(fd, pid, pidfd, gone)
 	}
 	if err != nil {
 		// The child runs but cannot be awaited (the descriptor is
@@ -203,23 +222,40 @@ func checkStartArgs(path string, argv []string, attr *Attr) error {
 
 // spawnError describes a failed spawn: the child's errno, with the setup
 // step it failed in where that helps.
-func spawnError(f *csrc.SpawnFailure, dir string) error {
+func spawnError(f *csrc.SpawnFailure, dir string, backend Backend) error {
 	switch f.Step {
 	case csrc.StepExec:
 		return f.Errno
 	case csrc.StepChdir:
 		return &os.PathError{Op: "chdir", Path: dir, Err: f.Errno}
 	case csrc.StepNone:
-		return os.NewSyscallError("clone", f.Errno)
+		return os.NewSyscallError(parentCall(f.Errno, backend), f.Errno)
 	}
 	return os.NewSyscallError(csrc.StepCall[f.Step], f.Errno)
 }
+
+// parentCall names the call of the parent's that failed a spawn, which
+// pfd_spawn does not report. Only the pipe backend's pipe2 runs out of
+// descriptors: clone without CLONE_PIDFD makes none, and the pidfd
+// backend's clone makes its pidfd itself.
+func parentCall(errno syscall.Errno, backend Backend) string {
+	if backend == BackendPipe && (errno == syscall.EMFILE || errno == syscall.ENFILE) {
+		return "pipe2"
+	}
+	return "clone"
+}
+
+// maxPid is the largest pid Open takes: a pid_t, a C int, as the C ABI
+// takes it. The kernel's PIDs stay far below (PID_MAX_LIMIT, 2^22); a pid
+// above it that fits a pid_t gets ESRCH from pidfd_open, and a larger one
+// EINVAL here rather than be truncated to another process's pid.
+const maxPid = math.MaxInt32
 
 func open(pid int) (*Handle, error) {
 	fail := func(err error) (*Handle, error) {
 		return nil, fmt.Errorf("procfd: open pid %d: %w", pid, err)
 	}
-	if pid <= 0 {
+	if pid <= 0 || pid > maxPid {
 		return fail(syscall.EINVAL)
 	}
 	backend, err := resolveBackend("")

@@ -4,9 +4,11 @@ package linux_test
 
 import (
 	"errors"
+	"math"
 	"os"
 	"os/exec"
 	"syscall"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -96,6 +98,55 @@ var _ = Describe("Open", Label("pidfd"), Serial, func() {
 		Expect(st.Rusage).NotTo(BeNil())
 		// Reaped: no zombie is left for os/exec to find.
 		Expect(syscall.Kill(cmd.Process.Pid, 0)).To(MatchError(syscall.ESRCH))
+	})
+
+	It("gives a Wait blocked when another goroutine closes the handle the status, not ErrClosed", Label("reliability"), func() {
+		pid := grandchild("sleep 100 & echo $!; wait")
+		h, err := procfd.Open(pid)
+		Expect(err).NotTo(HaveOccurred())
+		type result struct {
+			st  *procfd.Status
+			err error
+		}
+		waited := make(chan result, 1)
+		go func() {
+			st, err := waitFor(h)
+			waited <- result{st, err}
+		}()
+		Consistently(waited).WithTimeout(200 * time.Millisecond).ShouldNot(Receive())
+
+		Expect(h.Close()).To(Succeed())
+		Expect(h.Close()).To(MatchError(procfd.ErrClosed))
+		Consistently(waited).WithTimeout(200 * time.Millisecond).ShouldNot(Receive())
+		Expect(syscall.Kill(pid, syscall.SIGKILL)).To(Succeed())
+		var r result
+		Eventually(waited).WithTimeout(waitTimeout).Should(Receive(&r))
+		// The shell reaps it, and the kernel keeps the status (Linux
+		// 6.15+); an older kernel says ErrNoStatus. Never ErrClosed.
+		if r.err == nil {
+			Expect(r.st.Signal).To(Equal(syscall.SIGKILL))
+		} else {
+			Expect(r.err).To(MatchError(procfd.ErrNoStatus))
+		}
+	})
+
+	It("releases at once a handle that nobody waits on, and stays closed", func() {
+		pid := grandchild("sleep 100 & echo $!; wait")
+		h, err := procfd.Open(pid)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(h.Close()).To(Succeed())
+		Expect(h.Fd()).To(Equal(^uintptr(0)))
+		_, err = h.Wait(nil)
+		Expect(err).To(MatchError(procfd.ErrClosed))
+	})
+
+	It("rejects pids beyond the kernel's range rather than truncate them", Label("reliability"), func() {
+		h := startOn(procfd.BackendPidfd, []string{"sleep", "100"}, procfd.Attr{})
+		for _, pid := range []int{1<<32 + h.Pid(), math.MaxInt32 + 1, -1<<32 + h.Pid(), math.MaxInt} {
+			o, err := procfd.Open(pid)
+			Expect(o).To(BeNil(), "Open(%d) opened pid %d", pid, h.Pid())
+			Expect(errors.Is(err, syscall.EINVAL)).To(BeTrue(), "Open(%d): %v", pid, err)
+		}
 	})
 
 	It("rejects pids below 1", func() {

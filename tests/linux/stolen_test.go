@@ -3,7 +3,6 @@
 package linux_test
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -20,9 +19,10 @@ import (
 	"github.com/procfd/procfd/tests/internal/testbin"
 )
 
-// A status is stolen when other code reaps procfd's child first. On the
-// pidfd backend the kernel keeps a copy (PIDFD_INFO_EXIT, Linux 6.15+); on
-// the pipe backend it is lost, and Wait must say so, not hang or invent one.
+// A status is stolen when other code reaps procfd's child first. Where the
+// handle has a pidfd (the pidfd backend, and the pipe backend wherever
+// pidfd_open works) the kernel keeps a copy (PIDFD_INFO_EXIT, Linux 6.15+);
+// otherwise it is lost, and Wait must say so, not hang or invent one.
 var _ = Describe("stolen status", func() {
 	// reapFirst plays a legacy waitpid loop: it reaps pid behind procfd's
 	// back and returns what it got.
@@ -59,14 +59,16 @@ var _ = Describe("stolen status", func() {
 			Expect(st.Rusage).To(BeNil())
 		})
 
-		It("is reported lost on the pipe backend", Label("pipe"), func() {
+		It("is read back from the kernel through the pipe backend's pidfd", Label("pipe"), func() {
 			h := startOn(procfd.BackendPipe, []string{"sh", "-c", "exit 42"}, procfd.Attr{})
 			Expect(reapFirst(h.Pid()).ExitStatus()).To(Equal(42))
 
+			Expect(h.Signal(syscall.Signal(0))).To(MatchError(os.ErrProcessDone))
 			st, err := waitFor(h)
-			Expect(st).To(BeNil())
-			Expect(err).To(MatchError(procfd.ErrStatusLost))
-			Expect(errors.Is(err, syscall.ECHILD)).To(BeTrue(), "%v", err)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(st.Pid).To(Equal(h.Pid()))
+			Expect(st.String()).To(Equal("exit status 42"))
+			Expect(st.Rusage).To(BeNil())
 		})
 
 		// Once another reaper took the child, its PID is free and may be
@@ -123,9 +125,9 @@ var _ = Describe("stolen status", func() {
 			Expect(s.Out).To(gbytes.Say("status: exit status 3"))
 		})
 
-		It("is reported lost on the pipe backend", Label("pipe"), func() {
+		It("is read back from the kernel through the pipe backend's pidfd", Label("pipe"), func() {
 			s := run("pipe", "reaped")
-			Expect(s.Out).To(gbytes.Say("status lost: true\nechild: true"))
+			Expect(s.Out).To(gbytes.Say("status: exit status 3"))
 		})
 
 		It("is never a wrong status on the pipe backend while Wait is pending", Label("pipe"), func() {
@@ -140,6 +142,48 @@ var _ = Describe("stolen status", func() {
 			Expect(s.Out).To(gbytes.Say("sigchld ignored: true"))
 		})
 	})
+})
+
+// The thief in a process of its own: SIGCHLD ignored, or a thread looping
+// on waitpid(-1), which would steal the suite's own children. Each case
+// with the child gone before Wait and with Wait pending as it ends.
+var _ = Describe("stolen status in a helper process", Label("reliability"), Ordered, func() {
+	var helper string
+	BeforeAll(func() {
+		var err error
+		helper, err = gexec.Build(testbin.Stolen)
+		Expect(err).NotTo(HaveOccurred())
+	})
+	run := func(args ...string) string {
+		GinkgoHelper()
+		s, err := gexec.Start(exec.Command(helper, args...), GinkgoWriter, GinkgoWriter)
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(func() { s.Kill() })
+		// Never a hang, whatever it reports.
+		Eventually(s).WithTimeout(30 * time.Second).Should(gexec.Exit(0))
+		out := string(s.Out.Contents())
+		Expect(out).NotTo(ContainSubstring("signal after the end"))
+		return out
+	}
+
+	for _, thief := range []string{"sigign", "reaper"} {
+		for _, when := range []string{"reaped", "running"} {
+			for _, backend := range []procfd.Backend{procfd.BackendPidfd, procfd.BackendPipe} {
+				It(fmt.Sprintf("is the true status on the %s backend (%s, %s)", backend, thief, when), Label(string(backend)), func() {
+					Expect(run(string(backend), thief, when)).To(HavePrefix("status: exit status 3\n"))
+				})
+			}
+			It(fmt.Sprintf("is never a wrong one on the pipe backend without pidfd_open (%s, %s)", thief, when), Label("pipe"), func() {
+				out := run("pipe-nopidfd", thief, when)
+				if thief == "sigign" || when == "reaped" {
+					// The thief reaped it before any look of procfd's.
+					Expect(out).To(ContainSubstring("status lost: true"))
+				} else {
+					Expect(out).To(Or(HavePrefix("status: exit status 3\n"), ContainSubstring("status lost: true")))
+				}
+			})
+		}
+	}
 })
 
 // reusePid makes the kernel give pid to the next process: spawn must start

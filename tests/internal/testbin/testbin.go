@@ -39,6 +39,15 @@ const (
 	// Exhaust starts processes with 0, 1, 2, ... free descriptors on each
 	// backend and reports each trial as a JSON line.
 	Exhaust = "github.com/procfd/procfd/tests/internal/exhaust"
+	// PidReuse signals through stale handles while decoys hold the
+	// recycled PIDs, inside a PID namespace of its own, and counts hits.
+	PidReuse = "github.com/procfd/procfd/tests/internal/pidreuse"
+	// HostSigchld installs a C SIGCHLD handler of its own, then closes
+	// KillOnClose handles on the pipe backend and times the closes.
+	HostSigchld = "github.com/procfd/procfd/tests/internal/hostsigchld"
+	// Stolen owns a child through procfd while SIGCHLD is ignored or a
+	// waitpid(-1) thread reaps children, and prints what Wait says.
+	Stolen = "github.com/procfd/procfd/tests/internal/stolen"
 )
 
 var (
