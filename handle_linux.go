@@ -217,6 +217,13 @@ func checkStartArgs(path string, argv []string, attr *Attr) error {
 			}
 		}
 	}
+	for _, list := range [][]syscall.Signal{attr.SigDefault, attr.SigMask} {
+		for _, sig := range list {
+			if sig < 1 || sig > 64 {
+				return fmt.Errorf("signal %d: not 1 to 64: %w", int(sig), syscall.EINVAL)
+			}
+		}
+	}
 	return nil
 }
 
