@@ -173,7 +173,7 @@ func start(path string, argv []string, attr *Attr) (*Handle, error) {
 	syscall.ForkLock.Unlock()
 	runtime.KeepAlive(attr.Files)
 	if failure != nil {
-		return fail(spawnError(failure, attr.Dir, backend))
+		return fail(spawnError(failure, attr.Dir))
 	}
 	if err != nil {
 		unix.Close(fd)
@@ -229,27 +229,16 @@ func checkStartArgs(path string, argv []string, attr *Attr) error {
 
 // spawnError describes a failed spawn: the child's errno, with the setup
 // step it failed in where that helps.
-func spawnError(f *csrc.SpawnFailure, dir string, backend Backend) error {
+func spawnError(f *csrc.SpawnFailure, dir string) error {
 	switch f.Step {
 	case csrc.StepExec:
 		return f.Errno
 	case csrc.StepChdir:
 		return &os.PathError{Op: "chdir", Path: dir, Err: f.Errno}
 	case csrc.StepNone:
-		return os.NewSyscallError(parentCall(f.Errno, backend), f.Errno)
+		return os.NewSyscallError("clone", f.Errno)
 	}
 	return os.NewSyscallError(csrc.StepCall[f.Step], f.Errno)
-}
-
-// parentCall names the call of the parent's that failed a spawn, which
-// pfd_spawn does not report. Only the pipe backend's pipe2 runs out of
-// descriptors: clone without CLONE_PIDFD makes none, and the pidfd
-// backend's clone makes its pidfd itself.
-func parentCall(errno syscall.Errno, backend Backend) string {
-	if backend == BackendPipe && (errno == syscall.EMFILE || errno == syscall.ENFILE) {
-		return "pipe2"
-	}
-	return "clone"
 }
 
 // maxPid is the largest pid Open takes: a pid_t, a C int, as the C ABI

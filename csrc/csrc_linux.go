@@ -36,7 +36,7 @@ type SpawnRequest struct {
 }
 
 // SpawnFailure is a failed spawn: the errno, and the child's setup step
-// that failed (StepNone when the parent's clone or pipe2 failed).
+// that failed (StepNone when the parent's clone failed).
 type SpawnFailure struct {
 	Errno syscall.Errno
 	Step  int
@@ -217,7 +217,7 @@ const (
 
 // The child's setup steps, as pfd_spawn reports them in SpawnFailure.Step.
 const (
-	StepNone  = C.PFD_STEP_NONE // the parent's clone or pipe2 failed
+	StepNone  = C.PFD_STEP_NONE // the parent's clone failed
 	StepChdir = C.PFD_STEP_CHDIR
 	StepExec  = C.PFD_STEP_EXEC
 )
@@ -229,4 +229,5 @@ var StepCall = map[int]string{
 	C.PFD_STEP_SETPGID: "setpgid",
 	C.PFD_STEP_FILES:   "dup2",
 	C.PFD_STEP_RLIMIT:  "setrlimit",
+	C.PFD_STEP_PIPE:    "pipe2",
 }

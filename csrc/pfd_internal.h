@@ -29,6 +29,7 @@ enum pfd_step {
 	PFD_STEP_CHDIR,
 	PFD_STEP_RLIMIT,
 	PFD_STEP_EXEC,
+	PFD_STEP_PIPE, /* the parent's pipe2, for the death pipe or the error pipe */
 };
 
 /* The most descriptors a child may be given: bounds the child's stack use. */

@@ -287,10 +287,13 @@ int pfd_spawn(const struct pfd_spawn_req *req, struct pfd_spawn_res *res)
 	if (req->nfds < 0 || req->nfds > PFD_MAX_FILES || (req->nfds > 0 && !req->fds))
 		return -EINVAL;
 
-	if (!req->want_pidfd && pipe2(pipefd, O_CLOEXEC) < 0)
+	if (!req->want_pidfd && pipe2(pipefd, O_CLOEXEC) < 0) {
+		res->failed_step = PFD_STEP_PIPE;
 		return -errno;
+	}
 	if (!req->want_pidfd && pipe2(errpipe, O_CLOEXEC) < 0) {
 		err = -errno;
+		res->failed_step = PFD_STEP_PIPE;
 		goto out_pipe;
 	}
 

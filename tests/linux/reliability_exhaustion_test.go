@@ -166,9 +166,7 @@ var _ = Describe("a spawn out of descriptors", Label("reliability"), func() {
 			})
 	}
 
-	// Pending until the C layer reports a failed pipe2 as its own step:
-	// today it says "clone: too many open files" (issue 8, defect 9).
-	It("names pipe2 when the death pipe or the error pipe cannot be made", Label("pipe"), Pending, func() {
+	It("names pipe2 when the death pipe or the error pipe cannot be made", Label("pipe"), func() {
 		for _, t := range exhaustTrials(procfd.BackendPipe, 3) {
 			Expect(t.Err).To(HaveSuffix(": pipe2: too many open files"), "free=%d", t.Free)
 		}
