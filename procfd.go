@@ -46,7 +46,9 @@ type Attr struct {
 	// descriptor i. A nil entry leaves descriptor i closed in the child.
 	// A nil slice means the child inherits the caller's 0, 1 and 2. The
 	// child has no other descriptor: all others are closed before it
-	// execs, even those that C code opened without close-on-exec.
+	// execs, even those that C code opened without close-on-exec. A
+	// closed *os.File is refused with an error matching syscall.EBADF,
+	// where os.StartProcess would leave descriptor i closed.
 	Files []*os.File
 	// Setsid starts the child in a new session (setsid(2)).
 	Setsid bool
@@ -102,7 +104,9 @@ var (
 	ErrClosed error = &sentinelError{"procfd: handle closed", os.ErrClosed}
 	// ErrStatusLost: other code in this process (a waitpid(-1) loop, or
 	// SIGCHLD set to SIG_IGN) reaped the child first, and the kernel kept
-	// no copy of its status. Matches syscall.ECHILD.
+	// no copy of its status. A handle with a pidfd (the pidfd backend, and
+	// the pipe backend where pidfd_open works) reads the copy back on
+	// Linux 6.15+. Matches syscall.ECHILD.
 	ErrStatusLost error = &sentinelError{"procfd: exit status lost: another reaper took it", syscall.ECHILD}
 	// ErrNoStatus: the process has ended but its status is not available
 	// to us: it was not our child, and the kernel offers no PIDFD_INFO_EXIT
@@ -135,7 +139,8 @@ func Start(path string, argv []string, attr *Attr) (*Handle, error) {
 // exited: if it is our child, Wait reaps it; otherwise Wait returns the
 // status the kernel keeps for it once its parent reaped it (Linux 6.15+), or
 // an error matching ErrNoStatus if the parent did not within 250 ms of the
-// exit. Open needs a backend that can refer to an
+// exit. pid must be in 1..math.MaxInt32 (a pid_t); any other gets an error
+// matching syscall.EINVAL. Open needs a backend that can refer to an
 // existing process (pidfd, handle); on the others it returns ErrUnsupported.
 func Open(pid int) (*Handle, error) { return open(pid) }
 
@@ -186,6 +191,14 @@ func (h *Handle) Backend() Backend { return h.backend }
 // after the process is reaped its PID is never used again. sig 0 sends
 // nothing and tells whether the process is still running (nil) or has
 // exited (os.ErrProcessDone).
+//
+// The pipe backend signals through a pidfd wherever pidfd_open works (Linux
+// 5.3+, qemu-user, seccomp policies that refuse only CLONE_PIDFD or clone3).
+// Without one it uses kill(2) after a waitid check, and while SIGCHLD is
+// ignored (the kernel may then reap the process and give its PID away at
+// any moment) it refuses with an error matching ErrUnsupported. What it
+// cannot see there is a waitpid(-1) loop elsewhere in the process reaping
+// the child between the check and the kill.
 func (h *Handle) Signal(sig os.Signal) error { return h.signal(sig) }
 
 // Kill sends SIGKILL to the process (on Windows, terminates it).
@@ -222,7 +235,10 @@ func (h *Handle) Done() <-chan struct{} { return h.doneChan() }
 // With KillOnClose, a process that still runs is killed and reaped before
 // Close returns. Without it, the process keeps running and is not left as a
 // zombie: procfd keeps the descriptor privately until the process exits,
-// reaps it then, and releases the descriptor.
+// reaps it then, and releases the descriptor. Wait calls in progress and
+// channels from Done still get the status; a process that is not our child
+// is then watched privately until it ends, and one that nobody awaits is
+// released at once.
 func (h *Handle) Close() error { return h.close(true) }
 
 // Exited reports whether the process exited by calling exit (rather than

@@ -276,6 +276,11 @@ const char *procfd_default_backend(void);
  *   -EBADF    h is not an open handle.
  *   -ESRCH    the process has ended (it may still be a zombie).
  *   -EPERM    the caller may not signal that process.
+ *   -ENOTSUP  the death-pipe backend has no pidfd for the process
+ *             (pidfd_open(2) fails here: Linux before 5.3, or a seccomp
+ *             policy) and SIGCHLD is ignored (SIG_IGN or SA_NOCLDWAIT):
+ *             the kernel may reap the process and give its PID to another
+ *             at any moment, so nothing is sent. sig 0 still answers.
  */
 int procfd_signal(procfd_t *h, int sig);
 
@@ -351,7 +356,7 @@ int procfd_on_exit(procfd_t *h, void (*cb)(procfd_t *h, const procfd_status_t *s
  * and reaped before procfd_close() returns. Without it, the process keeps
  * running and is not left as a zombie: the library reaps it when it ends.
  * Calls of procfd_wait() on h that are blocked at that moment still return
- * the status.
+ * the status, for procfd_open() handles too.
  *
  * RETURN VALUE
  *   0 on success, a negative errno on failure. h is no longer open after

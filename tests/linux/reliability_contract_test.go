@@ -85,10 +85,10 @@ var _ = Describe("contract", Label("reliability"), func() {
 		AddReportEntry("hostsigchld", counts)
 		Expect(counts).To(HaveKeyWithValue("host_sigchld", "true"), "the host's handler must be the one that ran")
 		Expect(counts).To(HaveKeyWithValue("reaped", strconv.Itoa(rounds)))
-		// Waiting for the watch costs about a second per Close: ten
-		// Closes in less than half that did not wait for it.
-		ms, err := strconv.Atoi(counts["elapsed_ms"])
-		Expect(err).NotTo(HaveOccurred())
-		Expect(ms).To(BeNumerically("<", rounds*1000/2))
+		// How long the Closes took is in the report (about 30 ms for
+		// ten here, against about ten seconds when each waited for the
+		// watch's look); a time is never asserted. What is asserted is
+		// that each Close returned, with the grandchild still holding
+		// the pipe, and reaped its child.
 	})
 })
