@@ -33,6 +33,12 @@ const (
 	// NoFile prints its own RLIMIT_NOFILE and the one a child it starts
 	// with procfd gets.
 	NoFile = "github.com/procfd/procfd/tests/internal/nofile"
+	// SeccompRun runs a command under a seccomp filter that hides the
+	// pidfd system calls: seccomprun enosys|eperm|qemu command [arg...].
+	SeccompRun = "github.com/procfd/procfd/tests/internal/seccomprun"
+	// BackendProbe prints DefaultBackend(), the error of a Start forced
+	// onto the pidfd backend, and what the raw pidfd calls return.
+	BackendProbe = "github.com/procfd/procfd/tests/internal/seccomprun/backendprobe"
 )
 
 var (
