@@ -10,9 +10,10 @@
 #                       runs the C and the Python tests), then the
 #                       reliability step
 #   ./build.sh reliability
-#                       fuzz the C ABI for FUZZTIME (default 60s), and run
 #                       the Linux suite under AddressSanitizer (go test
 #                       -asan; its slow and reliability specs left out)
+#   ./build.sh fuzz     fuzz the C ABI for FUZZTIME (default 60s); go test
+#                       runs its committed corpus in any case
 #   ./build.sh bench    run the benchmarks (spawn cost, 10,000 waiters)
 #   ./build.sh lib [OUTDIR]
 #                       build libprocfd.so alone, by the one recipe that this
@@ -128,13 +129,16 @@ run_tests() {
 }
 
 run_reliability() {
-	step "fuzz the C ABI for ${FUZZTIME:-60s} (bind: FuzzCABI; corpus in bind/testdata/fuzz)"
-	# The corpus that the run grows is in the Go cache, not in the tree.
-	"$GO" test -run '^$' -fuzz '^FuzzCABI$' -fuzztime "${FUZZTIME:-60s}" ./bind
 	step "the Linux suite under AddressSanitizer (go test -asan), but its slow and reliability specs"
 	# -fsanitize in CGO_CFLAGS would abort inside runtime/cgo: -asan
 	# builds the Go and the C code for ASan alike.
 	"$GO" test -asan -count=1 -timeout 20m ./tests/linux -ginkgo.label-filter='!slow && !reliability'
+}
+
+run_fuzz() {
+	step "fuzz the C ABI for ${FUZZTIME:-60s} (bind: FuzzCABI; corpus in bind/testdata/fuzz)"
+	# The corpus that the run grows is in the Go cache, not in the tree.
+	"$GO" test -run '^$' -fuzz '^FuzzCABI$' -fuzztime "${FUZZTIME:-60s}" ./bind
 }
 
 run_bench() {
@@ -149,6 +153,7 @@ case "${1:-all}" in
 all) build && examples ;;
 test) run_tests ;;
 reliability) run_reliability ;;
+fuzz) run_fuzz ;;
 bench) run_bench ;;
 lib)
 	# A relative OUTDIR is taken from where the script was called; the
@@ -160,7 +165,7 @@ lib)
 	build_library "$out"
 	;;
 *)
-	echo "usage: $0 [test|reliability|bench|lib [OUTDIR]]" >&2
+	echo "usage: $0 [test|reliability|fuzz|bench|lib [OUTDIR]]" >&2
 	exit 2
 	;;
 esac

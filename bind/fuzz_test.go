@@ -85,9 +85,10 @@ func FuzzCABI(f *testing.F) {
 	}
 
 	f.Fuzz(func(t *testing.T, data []byte) {
+		deadline := time.Now().Add(inputBudget)
 		before := openFds(t)
 		h.run(t, data)
-		h.settle(t, before)
+		h.settle(t, before, deadline)
 	})
 }
 
@@ -139,13 +140,15 @@ const (
 )
 
 const (
-	maxOps     = 32
-	maxHandles = 4
+	maxOps     = 24
+	maxHandles = 3
 	// The pids that no process has: zero, negative, beyond any pid_max
 	// (2^22) and beyond the 32 bits of a pid.
 	// Under go test -fuzz, an input that runs 10 s is a hang that kills
-	// the worker without a word: the harness gives up first, and says why.
-	cleanupTimeout = 4 * time.Second
+	// the worker without a word: the harness gives up first, and says
+	// why. An input's calls, cleanup and settling share inputBudget.
+	cleanupTimeout = 2 * time.Second
+	inputBudget    = 8 * time.Second
 )
 
 var noPids = []int32{0, -1, -1 << 31, 1<<31 - 1, 1<<22 + 1}
@@ -453,8 +456,7 @@ func (h *harness) cleanup(t testing.TB, slots []slot) {
 // settle waits until the input's children are gone and the descriptors
 // are the ones open before it: the handles' last goroutines (procfd_on_exit
 // callbacks, detached children's collectors) finish after the calls return.
-func (h *harness) settle(t *testing.T, before []int) {
-	deadline := time.Now().Add(cleanupTimeout)
+func (h *harness) settle(t *testing.T, before []int, deadline time.Time) {
 	for {
 		kids, fds := childPids(t), openFds(t)
 		if len(kids) == 0 && slices.Equal(fds, before) {
