@@ -10,10 +10,11 @@
 #                       runs the C and the Python tests), then the
 #                       reliability step
 #   ./build.sh reliability
+#                       fuzz the C ABI for FUZZTIME (default 60s), and run
 #                       the Linux suite under AddressSanitizer (go test
 #                       -asan; its slow and reliability specs left out)
-#   ./build.sh fuzz     fuzz the C ABI for FUZZTIME (default 60s); go test
-#                       runs its committed corpus in any case
+#   ./build.sh fuzz     the fuzzing alone; go test runs the committed
+#                       corpus (bind/testdata/fuzz) in any case
 #   ./build.sh bench    run the benchmarks (spawn cost, 10,000 waiters)
 #   ./build.sh lib [OUTDIR]
 #                       build libprocfd.so alone, by the one recipe that this
@@ -129,6 +130,7 @@ run_tests() {
 }
 
 run_reliability() {
+	run_fuzz
 	step "the Linux suite under AddressSanitizer (go test -asan), but its slow and reliability specs"
 	# -fsanitize in CGO_CFLAGS would abort inside runtime/cgo: -asan
 	# builds the Go and the C code for ASan alike.

@@ -1,7 +1,6 @@
 package main
 
 /*
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "bind.h"
@@ -9,9 +8,6 @@ package main
 // The procfd_on_exit callback of the fuzz test: it only has to be C.
 static void pfd_fuzz_on_exit(procfd_t *h, const procfd_status_t *st, void *arg) { (void)h; (void)st; (void)arg; }
 static pfd_exit_cb pfd_fuzz_cb(void) { return pfd_fuzz_on_exit; }
-
-// A pointer that C made from an integer, as a careless C caller would.
-static procfd_t *pfd_fuzz_ptr(uintptr_t v) { return (procfd_t *)v; }
 */
 import "C"
 
@@ -182,10 +178,6 @@ func fuzzOnExit(h unsafe.Pointer, cbNull bool) int {
 func fuzzClose(h unsafe.Pointer) int { return int(closeHandle(h)) }
 
 func fuzzStrerror(code int32) string { return C.GoString(strerror(C.int(code))) }
-
-// fuzzPointer is v as a procfd_t *, made in C: v must not be the address
-// of Go memory (the fuzz test passes small integers and C memory).
-func fuzzPointer(v uintptr) unsafe.Pointer { return unsafe.Pointer(C.pfd_fuzz_ptr(C.uintptr_t(v))) }
 
 // fuzzCMem is n bytes of C memory, for pointers into memory that is not a
 // handle; free it with fuzzFree.
