@@ -7,7 +7,14 @@
 #   ./build.sh test     run every test: gofmt, go vet, the C layer under
 #                       -Werror, the exports of libprocfd.so against procfd.h,
 #                       the Ginkgo suites under -race (tests/capi among them
-#                       runs the C and the Python tests)
+#                       runs the C and the Python tests), then the
+#                       reliability step
+#   ./build.sh reliability
+#                       fuzz the C ABI for FUZZTIME (default 60s), and run
+#                       the Linux suite under AddressSanitizer (go test
+#                       -asan; its slow and reliability specs left out)
+#   ./build.sh fuzz     the fuzzing alone; go test runs the committed
+#                       corpus (bind/testdata/fuzz) in any case
 #   ./build.sh bench    run the benchmarks (spawn cost, 10,000 waiters)
 #   ./build.sh lib [OUTDIR]
 #                       build libprocfd.so alone, by the one recipe that this
@@ -119,6 +126,21 @@ run_tests() {
 	check_exports
 	step "the package's examples and the Ginkgo suites, under -race (tests/capi: the C and Python tests)"
 	"$GO" test -race -count=1 -timeout 20m ./...
+	run_reliability
+}
+
+run_reliability() {
+	run_fuzz
+	step "the Linux suite under AddressSanitizer (go test -asan), but its slow and reliability specs"
+	# -fsanitize in CGO_CFLAGS would abort inside runtime/cgo: -asan
+	# builds the Go and the C code for ASan alike.
+	"$GO" test -asan -count=1 -timeout 20m ./tests/linux -ginkgo.label-filter='!slow && !reliability'
+}
+
+run_fuzz() {
+	step "fuzz the C ABI for ${FUZZTIME:-60s} (bind: FuzzCABI; corpus in bind/testdata/fuzz)"
+	# The corpus that the run grows is in the Go cache, not in the tree.
+	"$GO" test -run '^$' -fuzz '^FuzzCABI$' -fuzztime "${FUZZTIME:-60s}" ./bind
 }
 
 run_bench() {
@@ -132,6 +154,8 @@ run_bench() {
 case "${1:-all}" in
 all) build && examples ;;
 test) run_tests ;;
+reliability) run_reliability ;;
+fuzz) run_fuzz ;;
 bench) run_bench ;;
 lib)
 	# A relative OUTDIR is taken from where the script was called; the
@@ -143,7 +167,7 @@ lib)
 	build_library "$out"
 	;;
 *)
-	echo "usage: $0 [test|bench|lib [OUTDIR]]" >&2
+	echo "usage: $0 [test|reliability|fuzz|bench|lib [OUTDIR]]" >&2
 	exit 2
 	;;
 esac

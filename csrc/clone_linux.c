@@ -30,6 +30,29 @@
 #define CLONE_PIDFD 0x00001000
 #endif
 
+/*
+ * Under AddressSanitizer (go test -asan), the child's instrumented frames
+ * poison their redzones on the stack we lent it, and the child execs or
+ * _exits without unpoisoning them: that memory, the caller's, would then
+ * carry stale poison into whatever frames the parent puts there next, and
+ * ASan would report a valid access as an error. Once the child has left
+ * (CLONE_VFORK: clone returns after its execve or _exit), the parent clears
+ * the whole stack.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define PFD_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PFD_ASAN 1
+#endif
+#endif
+#ifdef PFD_ASAN
+#include <sanitizer/asan_interface.h>
+#define pfd_unpoison_stack(stack, size) __asan_unpoison_memory_region((stack), (size))
+#else
+#define pfd_unpoison_stack(stack, size) ((void)(stack), (void)(size))
+#endif
+
 /* struct clone_args as of Linux 5.3 (CLONE_ARGS_SIZE_VER0), defined here so
  * that we build against older kernel headers. */
 struct pfd_clone_args {
@@ -152,13 +175,18 @@ int pfd_clone_vfork(int want_pidfd, int (*fn)(void *), void *arg, void *stack, s
 #ifdef PFD_HAVE_CLONE3_ENTRY
 	if (!__atomic_load_n(&clone3_unavailable, __ATOMIC_RELAXED)) {
 		pid = clone3_vfork(want_pidfd, fn, arg, stack, stack_size, pidfd);
-		if (pid != -ENOSYS)
+		if (pid != -ENOSYS) {
+			pfd_unpoison_stack(stack, stack_size);
 			return pid;
+		}
 		__atomic_store_n(&clone3_unavailable, 1, __ATOMIC_RELAXED);
 	}
 #endif
 	/* clone() takes the top of the stack; with CLONE_PIDFD the kernel
 	 * writes the pidfd where CLONE_PARENT_SETTID would write the tid. */
 	pid = clone(fn, (char *)stack + stack_size, flags, arg, pidfd);
-	return pid < 0 ? -errno : pid;
+	if (pid < 0)
+		return -errno;
+	pfd_unpoison_stack(stack, stack_size);
+	return pid;
 }

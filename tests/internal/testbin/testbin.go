@@ -48,6 +48,12 @@ const (
 	// Stolen owns a child through procfd while SIGCHLD is ignored or a
 	// waitpid(-1) thread reaps children, and prints what Wait says.
 	Stolen = "github.com/procfd/procfd/tests/internal/stolen"
+	// SeccompRun runs a command under a seccomp filter that hides the
+	// pidfd system calls: seccomprun enosys|eperm|qemu command [arg...].
+	SeccompRun = "github.com/procfd/procfd/tests/internal/seccomprun"
+	// BackendProbe prints DefaultBackend(), the error of a Start forced
+	// onto the pidfd backend, and what the raw pidfd calls return.
+	BackendProbe = "github.com/procfd/procfd/tests/internal/seccomprun/backendprobe"
 )
 
 var (

@@ -1,0 +1,186 @@
+package main
+
+/*
+#include <stdlib.h>
+#include <string.h>
+#include "bind.h"
+
+// The procfd_on_exit callback of the fuzz test: it only has to be C.
+static void pfd_fuzz_on_exit(procfd_t *h, const procfd_status_t *st, void *arg) { (void)h; (void)st; (void)arg; }
+static pfd_exit_cb pfd_fuzz_cb(void) { return pfd_fuzz_on_exit; }
+*/
+import "C"
+
+import (
+	"unsafe"
+
+	"github.com/procfd/procfd/csrc"
+)
+
+// The hooks of fuzz_test.go (a _test.go file cannot use cgo): they build
+// the C arguments of the library's functions in C memory from a fuzz input
+// and call the functions behind the exports, without the exports' recover,
+// so that a panic is a crash the fuzzer sees. Nothing calls them from the
+// library, so the linker leaves them out of it.
+
+// fuzzMem is C memory made for one call; free releases it.
+type fuzzMem struct{ blocks []unsafe.Pointer }
+
+func (m *fuzzMem) alloc(n int) unsafe.Pointer {
+	p := C.calloc(C.size_t(n), 1)
+	if p == nil {
+		panic("calloc failed")
+	}
+	m.blocks = append(m.blocks, p)
+	return p
+}
+
+// str is b as a C string; C reads it up to its first NUL byte.
+func (m *fuzzMem) str(b []byte) *C.char {
+	p := m.alloc(len(b) + 1)
+	if len(b) > 0 {
+		C.memcpy(p, unsafe.Pointer(&b[0]), C.size_t(len(b)))
+	}
+	return (*C.char)(p)
+}
+
+// strv is list as a NULL-terminated array of C strings.
+func (m *fuzzMem) strv(list [][]byte) **C.char {
+	size := unsafe.Sizeof((*C.char)(nil))
+	p := m.alloc(int(size) * (len(list) + 1))
+	for i, b := range list {
+		*(**C.char)(unsafe.Add(p, uintptr(i)*size)) = m.str(b)
+	}
+	return (**C.char)(p)
+}
+
+func (m *fuzzMem) free() {
+	for _, p := range m.blocks {
+		C.free(p)
+	}
+	m.blocks = nil
+}
+
+// fuzzAttr is a procfd_attr_t. Nil Dir and Backend are NULL. Nfds is
+// len(Fds), unless NfdsOverride is out of the range procfd.h allows
+// (negative, or above the limit, which the library refuses before it reads
+// the array); FdsNull passes fds as NULL whatever nfds says.
+type fuzzAttr struct {
+	Flags        uint32
+	Dir, Backend []byte
+	Fds          []int32
+	NfdsOverride int32
+	FdsNull      bool
+}
+
+// fuzzSpawnArgs is what procfd_spawn gets; a nil list is a NULL array.
+type fuzzSpawnArgs struct {
+	OutNull    bool
+	Path       []byte
+	PathNull   bool
+	Argv, Envp [][]byte
+	Attr       *fuzzAttr
+}
+
+func fuzzSpawn(a fuzzSpawnArgs) (unsafe.Pointer, int) {
+	var m fuzzMem
+	defer m.free()
+	var out *C.procfd_t
+	outp := &out
+	if a.OutNull {
+		outp = nil
+	}
+	var path *C.char
+	if !a.PathNull {
+		path = m.str(a.Path)
+	}
+	var argv, envp **C.char
+	if a.Argv != nil {
+		argv = m.strv(a.Argv)
+	}
+	if a.Envp != nil {
+		envp = m.strv(a.Envp)
+	}
+	var attr *C.procfd_attr_t
+	if a.Attr != nil {
+		attr = (*C.procfd_attr_t)(m.alloc(int(unsafe.Sizeof(C.procfd_attr_t{}))))
+		attr.flags = C.uint(a.Attr.Flags)
+		if a.Attr.Dir != nil {
+			attr.dir = m.str(a.Attr.Dir)
+		}
+		if a.Attr.Backend != nil {
+			attr.backend = m.str(a.Attr.Backend)
+		}
+		attr.nfds = C.int(len(a.Attr.Fds))
+		if n := a.Attr.NfdsOverride; n < 0 || n > csrc.MaxFiles {
+			attr.nfds = C.int(n)
+		}
+		if !a.Attr.FdsNull && len(a.Attr.Fds) > 0 {
+			fds := (*C.int)(m.alloc(len(a.Attr.Fds) * int(unsafe.Sizeof(C.int(0)))))
+			for i, fd := range a.Attr.Fds {
+				unsafe.Slice(fds, len(a.Attr.Fds))[i] = C.int(fd)
+			}
+			attr.fds = fds
+		}
+	}
+	rc := spawn(outp, path, argv, envp, attr)
+	return unsafe.Pointer(out), int(rc)
+}
+
+func fuzzOpen(pid int32, outNull bool) (unsafe.Pointer, int) {
+	var out *C.procfd_t
+	outp := &out
+	if outNull {
+		outp = nil
+	}
+	rc := open(outp, C.int(pid))
+	return unsafe.Pointer(out), int(rc)
+}
+
+func fuzzPid(h unsafe.Pointer) int { return int(pid(h)) }
+
+func fuzzFd(h unsafe.Pointer) int { return int(nativeFd(h)) }
+
+// fuzzBackend returns procfd_backend's text, and whether it was NULL.
+func fuzzBackend(h unsafe.Pointer) (string, bool) {
+	c := backend(h)
+	if c == nil {
+		return "", true
+	}
+	return C.GoString(c), false
+}
+
+func fuzzDefaultBackend() string { return C.GoString(defaultBackend()) }
+
+func fuzzSignal(h unsafe.Pointer, sig int32) int { return int(signal(h, C.int(sig))) }
+
+// fuzzStatus is a procfd_status_t.
+type fuzzStatus struct{ Pid, Code, Signal, Exited, CoreDumped int }
+
+func fuzzWait(h unsafe.Pointer, timeoutMs int32, stNull bool) (int, fuzzStatus) {
+	var st C.procfd_status_t
+	stp := &st
+	if stNull {
+		stp = nil
+	}
+	rc := wait(h, C.int(timeoutMs), stp)
+	return int(rc), fuzzStatus{int(st.pid), int(st.code), int(st.signal), int(st.exited), int(st.core_dumped)}
+}
+
+func fuzzOnExit(h unsafe.Pointer, cbNull bool) int {
+	cb := C.pfd_fuzz_cb()
+	if cbNull {
+		cb = nil
+	}
+	return int(onExit(h, cb, nil))
+}
+
+func fuzzClose(h unsafe.Pointer) int { return int(closeHandle(h)) }
+
+func fuzzStrerror(code int32) string { return C.GoString(strerror(C.int(code))) }
+
+// fuzzCMem is n bytes of C memory, for pointers into memory that is not a
+// handle; free it with fuzzFree.
+func fuzzCMem(n int) unsafe.Pointer { return C.calloc(C.size_t(n), 1) }
+
+func fuzzFree(p unsafe.Pointer) { C.free(p) }

@@ -1,0 +1,124 @@
+//go:build linux
+
+package linux_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"github.com/onsi/gomega/gbytes"
+	"github.com/onsi/gomega/gexec"
+
+	"github.com/procfd/procfd/tests/internal/testbin"
+)
+
+// The pidfd calls hidden by a seccomp filter, as on a kernel older than
+// 5.2 (ENOSYS), in a container whose profile refuses them (EPERM), and
+// under qemu-user (clone takes no CLONE_PIDFD, no clone3; pidfd_open and
+// the rest work). procfd must fall back to the pipe backend, say why the
+// pidfd backend is unavailable, and the pipe backend must pass its specs.
+//
+// The filter (tests/internal/seccomprun) is put on a subprocess: this
+// suite's own binary, built again with go test -c, runs its pipe specs under
+// it; the "reliability" and "slow" specs are left out, and so is this one.
+var _ = Describe("a kernel or a container without pidfds", Label("reliability"), Ordered, func() {
+	// How long a subprocess may take: a hang guard, not a measure.
+	const (
+		buildTimeout = 10 * time.Minute
+		suiteTimeout = 10 * time.Minute
+		probeTimeout = time.Minute
+	)
+	var seccomprun, probe, suite string
+
+	BeforeAll(func() {
+		if runtime.GOARCH != "amd64" && runtime.GOARCH != "arm64" {
+			Skip("seccomprun has a filter for amd64 and arm64 only, not " + runtime.GOARCH)
+		}
+		var err error
+		seccomprun, err = gexec.Build(testbin.SeccompRun)
+		Expect(err).NotTo(HaveOccurred())
+		probe, err = gexec.Build(testbin.BackendProbe)
+		Expect(err).NotTo(HaveOccurred())
+
+		// go test runs a suite in its package's directory.
+		wd, err := os.Getwd()
+		Expect(err).NotTo(HaveOccurred())
+		suite = filepath.Join(GinkgoT().TempDir(), "linux.test")
+		build := exec.Command(bin("go"), "test", "-c", "-o", suite, ".")
+		build.Dir = wd
+		s, err := gexec.Start(build, GinkgoWriter, GinkgoWriter)
+		Expect(err).NotTo(HaveOccurred())
+		Eventually(s, buildTimeout).Should(gexec.Exit(0), "go test -c ./tests/linux")
+	})
+
+	// run starts argv under the filter mode, with PROCFD_BACKEND unset,
+	// and waits for it.
+	run := func(mode string, timeout time.Duration, argv ...string) *gexec.Session {
+		GinkgoHelper()
+		cmd := exec.Command(seccomprun, append([]string{mode}, argv...)...)
+		for _, kv := range os.Environ() {
+			if !strings.HasPrefix(kv, "PROCFD_BACKEND=") {
+				cmd.Env = append(cmd.Env, kv)
+			}
+		}
+		s, err := gexec.Start(cmd, GinkgoWriter, GinkgoWriter)
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(func() { s.Kill().Wait(timeout) })
+		Eventually(s, timeout).Should(gexec.Exit())
+		return s
+	}
+
+	for _, tc := range []struct {
+		mode string
+		// what a Start forced onto the pidfd backend says
+		pidfdErr string
+		// what the raw calls return under the filter
+		calls string
+	}{
+		{
+			mode:     "enosys",
+			pidfdErr: "backend pidfd is not supported here: pidfd_open: function not implemented",
+			calls:    "pidfd_open=ENOSYS pidfd_send_signal=ENOSYS waitid(P_PIDFD)=ENOSYS clone3=ENOSYS",
+		},
+		{
+			mode:     "eperm",
+			pidfdErr: "backend pidfd is not supported here: pidfd_open: operation not permitted",
+			calls:    "pidfd_open=EPERM pidfd_send_signal=EPERM waitid(P_PIDFD)=EPERM clone3=ENOSYS",
+		},
+		{
+			// pidfd_open, pidfd_send_signal and waitid(P_PIDFD) work:
+			// the kernel's own errors for the bad arguments.
+			mode:     "qemu",
+			pidfdErr: "backend pidfd is not supported here: clone: invalid argument",
+			calls:    "pidfd_open=EINVAL pidfd_send_signal=EBADF waitid(P_PIDFD)=EINVAL clone3=ENOSYS",
+		},
+	} {
+		Describe("under the "+tc.mode+" filter", func() {
+			It("chooses the pipe backend and names the call that rules out pidfds", func() {
+				s := run(tc.mode, probeTimeout, probe)
+				Expect(s.ExitCode()).To(Equal(0))
+				out := strings.Split(strings.TrimSpace(string(s.Out.Contents())), "\n")
+				Expect(out).To(HaveLen(4))
+				Expect(out[0]).To(Equal("default pipe"))
+				Expect(out[1]).To(HavePrefix("pidfd "))
+				Expect(out[1]).To(HaveSuffix(tc.pidfdErr))
+				Expect(out[2]).To(Equal("pipe ok exit status 0"))
+				Expect(out[3]).To(Equal("calls " + tc.calls))
+			})
+
+			It("passes the pipe backend's specs", func() {
+				s := run(tc.mode, suiteTimeout, suite,
+					"-ginkgo.label-filter=pipe && !reliability && !slow",
+					"-ginkgo.no-color", "-test.timeout="+suiteTimeout.String())
+				Expect(s.ExitCode()).To(Equal(0))
+				Expect(s.Out).To(gbytes.Say(`SUCCESS! -- [1-9]\d* Passed \| 0 Failed`))
+			})
+		})
+	}
+})
