@@ -10,8 +10,8 @@
 // beside the library is a build artefact. The functions of procfd.h are
 // defined in procfd.c, in C against that header, so that the compiler checks
 // each signature; each calls its Go export here, pfdgo_<name>, which takes
-// the header's types (without const, which cgo cannot spell), converts
-// nothing itself, and turns a panic into an error instead of a crash of the
+// the header's types (without const, which cgo cannot spell; a handle as
+// the number uintptr_t, see table.go), converts nothing itself, and turns a panic into an error instead of a crash of the
 // host process. The work is in spawn.go (procfd_spawn), handles.go (the calls
 // on a handle) and strings.go (the texts handed out); the handle table is in
 // table.go, the mapping of errors to errnos in errno.go.
@@ -50,21 +50,21 @@ func pfdgo_open(out **C.procfd_t, pid C.int) (rc C.int) {
 }
 
 //export pfdgo_pid
-func pfdgo_pid(h *C.procfd_t) (rc C.int) {
+func pfdgo_pid(h C.uintptr_t) (rc C.int) {
 	defer recoverInt("procfd_pid", &rc)
-	return pid(unsafe.Pointer(h))
+	return pid(handleKey(h))
 }
 
 //export pfdgo_fd
-func pfdgo_fd(h *C.procfd_t) (fd C.intptr_t) {
+func pfdgo_fd(h C.uintptr_t) (fd C.intptr_t) {
 	defer recoverIntptr("procfd_fd", &fd)
-	return nativeFd(unsafe.Pointer(h))
+	return nativeFd(handleKey(h))
 }
 
 //export pfdgo_backend
-func pfdgo_backend(h *C.procfd_t) (name *C.char) {
+func pfdgo_backend(h C.uintptr_t) (name *C.char) {
 	defer recoverPtr("procfd_backend", &name)
-	return backend(unsafe.Pointer(h))
+	return backend(handleKey(h))
 }
 
 //export pfdgo_default_backend
@@ -74,27 +74,27 @@ func pfdgo_default_backend() (name *C.char) {
 }
 
 //export pfdgo_signal
-func pfdgo_signal(h *C.procfd_t, sig C.int) (rc C.int) {
+func pfdgo_signal(h C.uintptr_t, sig C.int) (rc C.int) {
 	defer recoverInt("procfd_signal", &rc)
-	return signal(unsafe.Pointer(h), sig)
+	return signal(handleKey(h), sig)
 }
 
 //export pfdgo_wait
-func pfdgo_wait(h *C.procfd_t, timeoutMs C.int, st *C.procfd_status_t) (rc C.int) {
+func pfdgo_wait(h C.uintptr_t, timeoutMs C.int, st *C.procfd_status_t) (rc C.int) {
 	defer recoverInt("procfd_wait", &rc)
-	return wait(unsafe.Pointer(h), timeoutMs, st)
+	return wait(handleKey(h), timeoutMs, st)
 }
 
 //export pfdgo_on_exit
-func pfdgo_on_exit(h *C.procfd_t, cb C.pfd_exit_cb, arg unsafe.Pointer) (rc C.int) {
+func pfdgo_on_exit(h C.uintptr_t, cb C.pfd_exit_cb, arg unsafe.Pointer) (rc C.int) {
 	defer recoverInt("procfd_on_exit", &rc)
-	return onExit(unsafe.Pointer(h), cb, arg)
+	return onExit(handleKey(h), cb, arg)
 }
 
 //export pfdgo_close
-func pfdgo_close(h *C.procfd_t) (rc C.int) {
+func pfdgo_close(h C.uintptr_t) (rc C.int) {
 	defer recoverInt("procfd_close", &rc)
-	return closeHandle(unsafe.Pointer(h))
+	return closeHandle(handleKey(h))
 }
 
 //export pfdgo_strerror

@@ -164,8 +164,8 @@ type harness struct {
 
 // slot is a pointer the input can pass to the calls on a handle.
 type slot struct {
-	p       unsafe.Pointer
-	owned   bool // from procfd_spawn: the test started the child
+	p       uintptr // a procfd_t * as C would pass it
+	owned   bool    // from procfd_spawn: the test started the child
 	closed  bool
 	garbage bool // not a handle at all
 }
@@ -213,7 +213,7 @@ func (h *harness) run(t testing.TB, data []byte) {
 	var children []int
 	pick := func() *slot {
 		if len(slots) == 0 {
-			return &slot{p: nil, garbage: true}
+			return &slot{p: 0, garbage: true}
 		}
 		return &slots[int(r.byte())%len(slots)]
 	}
@@ -256,7 +256,7 @@ func (h *harness) run(t testing.TB, data []byte) {
 			slots = append(slots, slot{p: p})
 		case opPid:
 			s := pick()
-			if got := fuzzPid(s.p); got <= 0 && !s.closed && !s.garbage && s.p != nil {
+			if got := fuzzPid(s.p); got <= 0 && !s.closed && !s.garbage && s.p != 0 {
 				t.Fatalf("procfd_pid of an open handle: %d", got)
 			}
 		case opFd:
@@ -291,7 +291,7 @@ func (h *harness) run(t testing.TB, data []byte) {
 		case opClose:
 			s := pick()
 			rc := fuzzClose(s.p)
-			if !s.closed && !s.garbage && s.p != nil && rc != 0 && rc != -int(syscall.EBADF) {
+			if !s.closed && !s.garbage && s.p != 0 && rc != 0 && rc != -int(syscall.EBADF) {
 				// Close reports the release's error; the handle is
 				// closed all the same.
 				t.Logf("procfd_close: %d", rc)
@@ -300,14 +300,16 @@ func (h *harness) run(t testing.TB, data []byte) {
 				s.closed = true
 			}
 		case opBadPtr:
-			// NULL, or C memory that is not a handle. Not a small
-			// integer: Go's stack copier aborts the process when a
-			// pointer-typed value below 4096 is on a stack that grows,
-			// and the library keeps procfd_t * in pointer-typed
-			// variables (a defect of the C ABI, reported apart).
-			var p unsafe.Pointer
-			if v := r.byte(); v%2 == 1 {
-				p = unsafe.Add(h.scratch, int(r.byte())%64)
+			// NULL, C memory that is not a handle, or a small integer
+			// such as (procfd_t *)1: the library takes handles as
+			// numbers, never as Go pointers, which the runtime's stack
+			// copier would abort on below 4096.
+			var p uintptr
+			switch v := r.byte(); v % 3 {
+			case 1:
+				p = uintptr(unsafe.Add(h.scratch, int(r.byte())%64))
+			case 2:
+				p = uintptr(r.byte()) + 1
 			}
 			slots = append(slots, slot{p: p, garbage: true})
 		case opStrerror:
@@ -408,12 +410,12 @@ func (h *harness) spawn(t testing.TB, r *reader, slots *[]slot, children *[]int)
 		t.Fatalf("procfd_spawn returned %d", rc)
 	}
 	if rc != 0 {
-		if p != nil {
+		if p != 0 {
 			t.Fatalf("procfd_spawn failed (%d) and still gave a handle", rc)
 		}
 		return
 	}
-	if a.OutNull || p == nil {
+	if a.OutNull || p == 0 {
 		t.Fatalf("procfd_spawn succeeded without a handle to give")
 	}
 	pid := fuzzPid(p)

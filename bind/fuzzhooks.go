@@ -82,7 +82,7 @@ type fuzzSpawnArgs struct {
 	Attr       *fuzzAttr
 }
 
-func fuzzSpawn(a fuzzSpawnArgs) (unsafe.Pointer, int) {
+func fuzzSpawn(a fuzzSpawnArgs) (uintptr, int) {
 	var m fuzzMem
 	defer m.free()
 	var out *C.procfd_t
@@ -124,26 +124,26 @@ func fuzzSpawn(a fuzzSpawnArgs) (unsafe.Pointer, int) {
 		}
 	}
 	rc := spawn(outp, path, argv, envp, attr)
-	return unsafe.Pointer(out), int(rc)
+	return uintptr(unsafe.Pointer(out)), int(rc)
 }
 
-func fuzzOpen(pid int32, outNull bool) (unsafe.Pointer, int) {
+func fuzzOpen(pid int32, outNull bool) (uintptr, int) {
 	var out *C.procfd_t
 	outp := &out
 	if outNull {
 		outp = nil
 	}
 	rc := open(outp, C.int(pid))
-	return unsafe.Pointer(out), int(rc)
+	return uintptr(unsafe.Pointer(out)), int(rc)
 }
 
-func fuzzPid(h unsafe.Pointer) int { return int(pid(h)) }
+func fuzzPid(h uintptr) int { return int(pid(handleKey(h))) }
 
-func fuzzFd(h unsafe.Pointer) int { return int(nativeFd(h)) }
+func fuzzFd(h uintptr) int { return int(nativeFd(handleKey(h))) }
 
 // fuzzBackend returns procfd_backend's text, and whether it was NULL.
-func fuzzBackend(h unsafe.Pointer) (string, bool) {
-	c := backend(h)
+func fuzzBackend(h uintptr) (string, bool) {
+	c := backend(handleKey(h))
 	if c == nil {
 		return "", true
 	}
@@ -152,30 +152,30 @@ func fuzzBackend(h unsafe.Pointer) (string, bool) {
 
 func fuzzDefaultBackend() string { return C.GoString(defaultBackend()) }
 
-func fuzzSignal(h unsafe.Pointer, sig int32) int { return int(signal(h, C.int(sig))) }
+func fuzzSignal(h uintptr, sig int32) int { return int(signal(handleKey(h), C.int(sig))) }
 
 // fuzzStatus is a procfd_status_t.
 type fuzzStatus struct{ Pid, Code, Signal, Exited, CoreDumped int }
 
-func fuzzWait(h unsafe.Pointer, timeoutMs int32, stNull bool) (int, fuzzStatus) {
+func fuzzWait(h uintptr, timeoutMs int32, stNull bool) (int, fuzzStatus) {
 	var st C.procfd_status_t
 	stp := &st
 	if stNull {
 		stp = nil
 	}
-	rc := wait(h, C.int(timeoutMs), stp)
+	rc := wait(handleKey(h), C.int(timeoutMs), stp)
 	return int(rc), fuzzStatus{int(st.pid), int(st.code), int(st.signal), int(st.exited), int(st.core_dumped)}
 }
 
-func fuzzOnExit(h unsafe.Pointer, cbNull bool) int {
+func fuzzOnExit(h uintptr, cbNull bool) int {
 	cb := C.pfd_fuzz_cb()
 	if cbNull {
 		cb = nil
 	}
-	return int(onExit(h, cb, nil))
+	return int(onExit(handleKey(h), cb, nil))
 }
 
-func fuzzClose(h unsafe.Pointer) int { return int(closeHandle(h)) }
+func fuzzClose(h uintptr) int { return int(closeHandle(handleKey(h))) }
 
 func fuzzStrerror(code int32) string { return C.GoString(strerror(C.int(code))) }
 

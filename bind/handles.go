@@ -32,13 +32,13 @@ func open(out **C.procfd_t, pid C.int) C.int {
 	if err != nil {
 		return neg(errnoOf(err))
 	}
-	*out = (*C.procfd_t)(newEntry(h, false))
+	*out = newEntry(h, false)
 	return 0
 }
 
-// openHandle returns the Handle behind p if p is an open handle.
-func openHandle(p unsafe.Pointer) (*procfd.Handle, C.int) {
-	e, rc := lockOpen(p)
+// openHandle returns the Handle behind k if k is an open handle.
+func openHandle(k handleKey) (*procfd.Handle, C.int) {
+	e, rc := lockOpen(k)
 	if e == nil {
 		return nil, rc
 	}
@@ -46,16 +46,16 @@ func openHandle(p unsafe.Pointer) (*procfd.Handle, C.int) {
 	return e.h, 0
 }
 
-func pid(p unsafe.Pointer) C.int {
-	h, rc := openHandle(p)
+func pid(k handleKey) C.int {
+	h, rc := openHandle(k)
 	if h == nil {
 		return rc
 	}
 	return C.int(h.Pid())
 }
 
-func nativeFd(p unsafe.Pointer) C.intptr_t {
-	h, rc := openHandle(p)
+func nativeFd(k handleKey) C.intptr_t {
+	h, rc := openHandle(k)
 	if h == nil {
 		return C.intptr_t(rc)
 	}
@@ -63,7 +63,7 @@ func nativeFd(p unsafe.Pointer) C.intptr_t {
 	if fd == ^uintptr(0) {
 		// Closed meanwhile, or the pipe backend could not make its
 		// eventfd: the process is out of descriptors.
-		if _, rc := openHandle(p); rc != 0 {
+		if _, rc := openHandle(k); rc != 0 {
 			return C.intptr_t(rc)
 		}
 		return -C.intptr_t(syscall.EMFILE)
@@ -71,8 +71,8 @@ func nativeFd(p unsafe.Pointer) C.intptr_t {
 	return C.intptr_t(fd)
 }
 
-func backend(p unsafe.Pointer) *C.char {
-	h, _ := openHandle(p)
+func backend(k handleKey) *C.char {
+	h, _ := openHandle(k)
 	if h == nil {
 		return nil
 	}
@@ -81,8 +81,8 @@ func backend(p unsafe.Pointer) *C.char {
 
 func defaultBackend() *C.char { return staticString(string(procfd.DefaultBackend())) }
 
-func signal(p unsafe.Pointer, sig C.int) C.int {
-	h, rc := openHandle(p)
+func signal(k handleKey, sig C.int) C.int {
+	h, rc := openHandle(k)
 	if h == nil {
 		return rc
 	}
@@ -92,8 +92,8 @@ func signal(p unsafe.Pointer, sig C.int) C.int {
 	return neg(errnoOf(h.Signal(syscall.Signal(sig))))
 }
 
-func wait(p unsafe.Pointer, timeoutMs C.int, stp *C.procfd_status_t) C.int {
-	h, rc := openHandle(p)
+func wait(k handleKey, timeoutMs C.int, stp *C.procfd_status_t) C.int {
+	h, rc := openHandle(k)
 	if h == nil {
 		return rc
 	}
@@ -125,24 +125,24 @@ func cStatus(s *procfd.Status) C.procfd_status_t {
 	return st
 }
 
-func onExit(p unsafe.Pointer, cb C.pfd_exit_cb, arg unsafe.Pointer) C.int {
+func onExit(k handleKey, cb C.pfd_exit_cb, arg unsafe.Pointer) C.int {
 	if cb == nil {
 		return neg(syscall.EINVAL)
 	}
-	e, rc := lockOpen(p)
+	e, rc := lockOpen(k)
 	if e == nil {
 		return rc
 	}
 	e.pending++
 	h := e.h
 	e.mu.Unlock()
-	go e.callExit(p, h, cb, arg)
+	go e.callExit(h, cb, arg)
 	return 0
 }
 
 // callExit waits for h's status, parked on the poller like any Wait, then
 // calls cb on this goroutine's thread: one the Go runtime owns.
-func (e *entry) callExit(p unsafe.Pointer, h *procfd.Handle, cb C.pfd_exit_cb, arg unsafe.Pointer) {
+func (e *entry) callExit(h *procfd.Handle, cb C.pfd_exit_cb, arg unsafe.Pointer) {
 	defer func() {
 		if r := recover(); r != nil {
 			reportPanic("the procfd_on_exit caller", r)
@@ -153,7 +153,7 @@ func (e *entry) callExit(p unsafe.Pointer, h *procfd.Handle, cb C.pfd_exit_cb, a
 		e.mu.Unlock()
 		if last { // procfd_close ran meanwhile and left h to us
 			h.Close()
-			e.retire(p)
+			e.retire()
 		}
 	}()
 	st, err := h.Wait(context.Background())
@@ -162,15 +162,15 @@ func (e *entry) callExit(p unsafe.Pointer, h *procfd.Handle, cb C.pfd_exit_cb, a
 	if err == nil {
 		cst, have = cStatus(st), 1
 	}
-	C.pfd_call_exit_cb(cb, (*C.procfd_t)(p), cst, have, arg)
+	C.pfd_call_exit_cb(cb, (*C.procfd_t)(e.key), cst, have, arg)
 }
 
-// lockOpen returns the entry behind p, locked, if p is an open handle.
-func lockOpen(p unsafe.Pointer) (*entry, C.int) {
-	if p == nil {
+// lockOpen returns the entry behind k, locked, if k is an open handle.
+func lockOpen(k handleKey) (*entry, C.int) {
+	if k == 0 {
 		return nil, neg(syscall.EINVAL)
 	}
-	e := lookup(p)
+	e := lookup(k)
 	if e == nil {
 		return nil, neg(syscall.EBADF)
 	}
@@ -182,8 +182,8 @@ func lockOpen(p unsafe.Pointer) (*entry, C.int) {
 	return e, 0
 }
 
-func closeHandle(p unsafe.Pointer) C.int {
-	e, rc := lockOpen(p)
+func closeHandle(k handleKey) C.int {
+	e, rc := lockOpen(k)
 	if e == nil {
 		return rc
 	}
@@ -202,6 +202,6 @@ func closeHandle(p unsafe.Pointer) C.int {
 		return 0
 	}
 	err := h.Close()
-	e.retire(p)
+	e.retire()
 	return neg(errnoOf(err))
 }

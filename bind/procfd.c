@@ -7,7 +7,8 @@
  * procfd.h is a conflicting declaration, and an argument the Go side takes
  * as another type is an incompatible conversion (an error under -Werror).
  * cgo cannot spell const, so a const pointer is cast to the same pointer
- * without it; nothing else is converted. The pfdgo_* functions stay inside
+ * without it; a handle goes to Go as a number (uintptr_t), which Go only
+ * compares with its keys (bind/table.go). The pfdgo_* functions stay inside
  * the library: bind/libprocfd.map exports procfd_* alone.
  */
 #include "procfd.h"
@@ -21,25 +22,25 @@ int procfd_spawn(procfd_t **out, const char *path, char *const argv[], char *con
 
 int procfd_open(procfd_t **out, int pid) { return pfdgo_open(out, pid); }
 
-int procfd_pid(const procfd_t *h) { return pfdgo_pid((procfd_t *)h); }
+int procfd_pid(const procfd_t *h) { return pfdgo_pid((uintptr_t)h); }
 
-intptr_t procfd_fd(const procfd_t *h) { return pfdgo_fd((procfd_t *)h); }
+intptr_t procfd_fd(const procfd_t *h) { return pfdgo_fd((uintptr_t)h); }
 
-const char *procfd_backend(const procfd_t *h) { return pfdgo_backend((procfd_t *)h); }
+const char *procfd_backend(const procfd_t *h) { return pfdgo_backend((uintptr_t)h); }
 
 const char *procfd_default_backend(void) { return pfdgo_default_backend(); }
 
-int procfd_signal(procfd_t *h, int sig) { return pfdgo_signal(h, sig); }
+int procfd_signal(procfd_t *h, int sig) { return pfdgo_signal((uintptr_t)h, sig); }
 
-int procfd_wait(procfd_t *h, int timeout_ms, procfd_status_t *st) { return pfdgo_wait(h, timeout_ms, st); }
+int procfd_wait(procfd_t *h, int timeout_ms, procfd_status_t *st) { return pfdgo_wait((uintptr_t)h, timeout_ms, st); }
 
 int procfd_on_exit(procfd_t *h, void (*cb)(procfd_t *h, const procfd_status_t *st, void *arg),
                    void *arg)
 {
-	return pfdgo_on_exit(h, cb, arg);
+	return pfdgo_on_exit((uintptr_t)h, cb, arg);
 }
 
-int procfd_close(procfd_t *h) { return pfdgo_close(h); }
+int procfd_close(procfd_t *h) { return pfdgo_close((uintptr_t)h); }
 
 const char *procfd_strerror(int err) { return pfdgo_strerror(err); }
 

@@ -89,7 +89,7 @@ func spawn(out **C.procfd_t, path *C.char, argv, envp **C.char, a *C.procfd_attr
 	if err != nil {
 		return neg(errnoOf(err))
 	}
-	*out = (*C.procfd_t)(newEntry(h, attr.KillOnClose))
+	*out = newEntry(h, attr.KillOnClose)
 	return 0
 }
 

@@ -1,5 +1,10 @@
 package main
 
+/*
+#include "bind.h"
+*/
+import "C"
+
 import (
 	"sync"
 	"unsafe"
@@ -9,11 +14,20 @@ import (
 )
 
 // A procfd_t * is a key made by go-pointer (one byte of C memory, never
-// read): C holds no Go pointer, and a pointer that is not a key, however
-// it was made, is only a failed map lookup.
+// read): C holds no Go pointer. What C passes back is taken as a number, a
+// handleKey, and only compared: a value that is not a key, however it was
+// made, is a failed map lookup. It is never held in a Go pointer, since
+// the runtime aborts the process on a pointer-typed value below 4096 (a
+// garbage handle such as (procfd_t *)1) when it copies a stack.
+type handleKey uintptr
+
+// entries maps each live key to its entry, from newEntry until the key
+// leaves the quarantine.
+var entries sync.Map
 
 // entry is what a procfd_t * stands for.
 type entry struct {
+	key         unsafe.Pointer // the go-pointer key, a valid C address
 	killOnClose bool
 
 	mu     sync.Mutex
@@ -26,22 +40,27 @@ type entry struct {
 	pending int
 }
 
-func newEntry(h *procfd.Handle, killOnClose bool) unsafe.Pointer {
-	return pointer.Save(&entry{h: h, killOnClose: killOnClose})
+// newEntry makes the key for h, to hand to C as its procfd_t *.
+func newEntry(h *procfd.Handle, killOnClose bool) *C.procfd_t {
+	e := &entry{h: h, killOnClose: killOnClose}
+	e.key = pointer.Save(e)
+	entries.Store(handleKey(uintptr(e.key)), e)
+	return (*C.procfd_t)(e.key)
 }
 
-// lookup returns the entry behind p, or nil if p is not one of ours.
-func lookup(p unsafe.Pointer) *entry {
-	e, _ := pointer.Restore(p).(*entry)
-	return e
+// lookup returns the entry behind k, or nil if k is not one of ours.
+func lookup(k handleKey) *entry {
+	e, _ := entries.Load(k)
+	entry, _ := e.(*entry)
+	return entry
 }
 
 // retire drops the entry's Handle and queues its key for release.
-func (e *entry) retire(p unsafe.Pointer) {
+func (e *entry) retire() {
 	e.mu.Lock()
 	e.h = nil
 	e.mu.Unlock()
-	quarantine.add(p)
+	quarantine.add(e.key)
 }
 
 // quarantine holds the keys of closed handles for a while before
@@ -65,6 +84,9 @@ func (r *keyRing) add(p unsafe.Pointer) {
 	r.next = (r.next + 1) % len(r.keys)
 	r.mu.Unlock()
 	if old != nil {
+		// Out of the map first: malloc may give the address to the
+		// next key as soon as go-pointer frees it.
+		entries.Delete(handleKey(uintptr(old)))
 		pointer.Unref(old)
 	}
 }
