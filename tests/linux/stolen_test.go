@@ -60,6 +60,7 @@ var _ = Describe("stolen status", func() {
 		})
 
 		It("is read back from the kernel through the pipe backend's pidfd", Label("pipe"), func() {
+			skipWithoutPidfdOpen()
 			h := startOn(procfd.BackendPipe, []string{"sh", "-c", "exit 42"}, procfd.Attr{})
 			Expect(reapFirst(h.Pid()).ExitStatus()).To(Equal(42))
 
@@ -126,6 +127,7 @@ var _ = Describe("stolen status", func() {
 		})
 
 		It("is read back from the kernel through the pipe backend's pidfd", Label("pipe"), func() {
+			skipWithoutPidfdOpen()
 			s := run("pipe", "reaped")
 			Expect(s.Out).To(gbytes.Say("status: exit status 3"))
 		})
@@ -205,4 +207,16 @@ func reusePid(pid int, spawn func() (int, func())) int {
 	}
 	Skip("another process took the pid each time")
 	return 0
+}
+
+// skipWithoutPidfdOpen skips a spec that needs the pipe backend to hold a
+// pidfd: where pidfd_open fails (an old kernel, or the seccomp filters of
+// the "without pidfds" specs, which run this suite), it holds none, and a
+// stolen status is lost, as the specs for that case show.
+func skipWithoutPidfdOpen() {
+	fd, err := unix.PidfdOpen(os.Getpid(), 0)
+	if err != nil {
+		Skip(fmt.Sprintf("pidfd_open does not work here (%v): the pipe backend holds no pidfd", err))
+	}
+	unix.Close(fd)
 }
