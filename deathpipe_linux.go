@@ -9,8 +9,9 @@ package procfd
 // pipe: the death watch (deathwatch_linux.go) confirms each end with
 // waitid(WNOWAIT), then tells the handle, and writes the handle's eventfd,
 // which is the descriptor users poll. The eventfd is made only when a user
-// asks for it (Fd): a Go program that only waits holds two descriptors per
-// running child, the pipe's read end and, where pidfd_open works, a pidfd.
+// asks for it (Fd): a Go program that only waits holds one descriptor per
+// running child: the pidfd where pidfd_open works (the watch then waits on
+// it and closes the pipe at once), else the pipe's read end.
 //
 // Signals. Once other code has reaped the child (SIGCHLD set to SIG_IGN, or
 // a waitpid(-1) loop), its PID can name another process, and no check made
@@ -44,7 +45,7 @@ type pipeProcess struct {
 // be non-blocking, and of pidfd (see openChildPidfd), and closes both on
 // failure.
 func newPipeProcess(readEnd, pid, pidfd int, gone bool) (*pipeProcess, error) {
-	death, err := deaths.watch(pid, readEnd)
+	death, err := deaths.watch(pid, readEnd, pidfd)
 	if err != nil {
 		if pidfd >= 0 {
 			unix.Close(pidfd)

@@ -8,8 +8,11 @@ package procfd
 // "Known" always means waitid(P_PID, WNOWAIT) said so: that reaps nothing,
 // and the PID is ours to ask about until procfd reaps it.
 //
+// Where the handle has a pidfd for the child (pidfd_open works), the watch
+// waits on the pidfd rather than on the pipe, and asks waitid through it.
+//
 // What makes it look at a child:
-//   - its death pipe reaching EOF (the usual end);
+//   - its pidfd turning readable, or its death pipe reaching EOF;
 //   - SIGCHLD, if procfd may catch it: every live child is looked at, which
 //     covers a grandchild that holds the pipe past the child's end;
 //   - a back-off, 1 ms doubling to pipeRecheckAfterEOF, for a child whose
@@ -54,7 +57,7 @@ type deathWatch struct {
 	sigchld bool // procfd catches SIGCHLD: each one is a look at every live child
 
 	live     map[*deathEntry]struct{} // not known to have ended
-	byPipe   map[int]*deathEntry      // by read end, while it is in the epoll set
+	byFd     map[int]*deathEntry      // by watched descriptor, while it is in the epoll set
 	afterEOF map[*deathEntry]struct{} // live, with the pipe at EOF
 
 	eofDelay time.Duration // the back-off for afterEOF
@@ -65,15 +68,19 @@ type deathWatch struct {
 
 type deathEntry struct {
 	pid     int
-	readEnd int           // -1 once at EOF, or released
+	watched int           // in the epoll set: the pipe's read end, or the pidfd; -1 once done
+	pidfd   int           // the child's pidfd (its handle's), or -1: then the pipe is watched
 	notify  int           // the handle's eventfd, if it made one, until released; -1 otherwise
 	ended   bool          // the child has ended, or the handle was released
 	endedCh chan struct{} // closed when ended is set
 }
 
 // watch starts watching child pid. It takes ownership of readEnd, closing
-// it on failure.
-func (w *deathWatch) watch(pid, readEnd int) (*deathEntry, error) {
+// it on failure. Where the handle has a pidfd for the child, the watch
+// waits on that instead, which is exact, and closes the pipe at once: one
+// descriptor per running child, and no PID to confuse once another reaper
+// took the child. The pidfd stays the handle's, closed only after unwatch.
+func (w *deathWatch) watch(pid, readEnd, pidfd int) (*deathEntry, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if !w.started {
@@ -83,13 +90,20 @@ func (w *deathWatch) watch(pid, readEnd int) (*deathEntry, error) {
 			return nil, err
 		}
 	}
-	ev := unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(readEnd)}
-	if err := unix.EpollCtl(w.epoll.rawfd, unix.EPOLL_CTL_ADD, readEnd, &ev); err != nil {
+	watched := readEnd
+	if pidfd >= 0 {
 		unix.Close(readEnd)
+		watched = pidfd
+	}
+	ev := unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(watched)}
+	if err := unix.EpollCtl(w.epoll.rawfd, unix.EPOLL_CTL_ADD, watched, &ev); err != nil {
+		if pidfd < 0 {
+			unix.Close(readEnd)
+		}
 		return nil, os.NewSyscallError("epoll_ctl", err)
 	}
-	e := &deathEntry{pid: pid, readEnd: readEnd, notify: -1, endedCh: make(chan struct{})}
-	w.byPipe[readEnd] = e
+	e := &deathEntry{pid: pid, watched: watched, pidfd: pidfd, notify: -1, endedCh: make(chan struct{})}
+	w.byFd[watched] = e
 	w.live[e] = struct{}{}
 	// A SIGCHLD before now found nobody to look: look once.
 	w.lookLocked(e)
@@ -110,7 +124,7 @@ func (w *deathWatch) startLocked() error {
 		return err
 	}
 	w.live = make(map[*deathEntry]struct{})
-	w.byPipe = make(map[int]*deathEntry)
+	w.byFd = make(map[int]*deathEntry)
 	w.afterEOF = make(map[*deathEntry]struct{})
 	w.sigchld = !signal.Ignored(syscall.SIGCHLD) && sigchldFree()
 	if w.sigchld {
@@ -196,7 +210,7 @@ func (w *deathWatch) run() {
 			w.armed = time.Time{}
 		}
 		for _, ev := range events[:n] {
-			if e := w.byPipe[int(ev.Fd)]; e != nil {
+			if e := w.byFd[int(ev.Fd)]; e != nil {
 				w.lookLocked(e)
 			}
 		}
@@ -261,13 +275,19 @@ func (w *deathWatch) lookLocked(e *deathEntry) {
 	if e.ended {
 		return
 	}
-	if e.readEnd >= 0 && pipeAtEOF(e.readEnd) {
-		w.closePipeLocked(e)
+	if e.watched >= 0 && w.watchedSaysEnded(e) {
+		w.unwatchFdLocked(e)
 		w.afterEOF[e] = struct{}{}
 		w.eofDelay = time.Millisecond
 		w.eofNext = time.Now().Add(w.eofDelay)
 	}
-	pid, _, err := csrc.Waitid(csrc.IdPid, e.pid, unix.WEXITED|unix.WNOHANG|unix.WNOWAIT, nil)
+	pid, err := 0, error(syscall.EINVAL)
+	if e.pidfd >= 0 {
+		pid, _, err = csrc.Waitid(csrc.IdPidfd, e.pidfd, unix.WEXITED|unix.WNOHANG|unix.WNOWAIT, nil)
+	}
+	if err == syscall.EINVAL { // no pidfd, or no P_PIDFD (Linux 5.3)
+		pid, _, err = csrc.Waitid(csrc.IdPid, e.pid, unix.WEXITED|unix.WNOHANG|unix.WNOWAIT, nil)
+	}
 	if err == nil && pid == 0 {
 		return // runs on
 	}
@@ -284,7 +304,7 @@ func (w *deathWatch) endLocked(e *deathEntry) {
 		e.ended = true
 		close(e.endedCh)
 	}
-	w.closePipeLocked(e)
+	w.unwatchFdLocked(e)
 	delete(w.live, e)
 	delete(w.afterEOF, e)
 	if e.notify >= 0 {
@@ -306,16 +326,28 @@ func writeEventfd(fd int) {
 	}
 }
 
-func (w *deathWatch) closePipeLocked(e *deathEntry) {
-	if e.readEnd < 0 {
+// watchedSaysEnded reports whether e's watched descriptor says the child
+// may have ended: the pidfd readable, or the pipe at EOF. Either is then
+// taken out of the epoll set, since it stays so, and waitid decides.
+func (w *deathWatch) watchedSaysEnded(e *deathEntry) bool {
+	if e.pidfd >= 0 {
+		return pollReadable(e.watched)
+	}
+	return pipeAtEOF(e.watched)
+}
+
+func (w *deathWatch) unwatchFdLocked(e *deathEntry) {
+	if e.watched < 0 {
 		return
 	}
-	// Cannot fail: readEnd is in the set. Closing it would take it out
-	// too, unless a fork elsewhere holds a copy.
-	unix.EpollCtl(w.epoll.rawfd, unix.EPOLL_CTL_DEL, e.readEnd, nil)
-	delete(w.byPipe, e.readEnd)
-	unix.Close(e.readEnd)
-	e.readEnd = -1
+	// Cannot fail: the descriptor is in the set. Closing the pipe would
+	// take it out too, unless a fork elsewhere holds a copy.
+	unix.EpollCtl(w.epoll.rawfd, unix.EPOLL_CTL_DEL, e.watched, nil)
+	delete(w.byFd, e.watched)
+	if e.pidfd < 0 {
+		unix.Close(e.watched)
+	}
+	e.watched = -1
 }
 
 // pipeAtEOF drains the death pipe and reports whether it is at EOF. An
