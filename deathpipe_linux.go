@@ -24,6 +24,7 @@ package procfd
 // cannot be detected, and remains a known limit there.
 
 import (
+	"errors"
 	"os"
 	"syscall"
 
@@ -134,15 +135,7 @@ func (p *pipeProcess) reap() (exitState, *Status, error) {
 		return statusGone, nil, nil
 	}
 	var ru syscall.Rusage
-	// Through the pidfd where there is one: once other code has reaped
-	// the child, its PID may name another child of ours.
-	pid, ws, err := 0, syscall.WaitStatus(0), error(syscall.EINVAL)
-	if p.pidfd >= 0 {
-		pid, ws, err = csrc.Waitid(csrc.IdPidfd, p.pidfd, unix.WEXITED|unix.WNOHANG, &ru)
-	}
-	if err == syscall.EINVAL { // no pidfd, or no P_PIDFD (Linux 5.3)
-		pid, ws, err = csrc.Waitid(csrc.IdPid, p.pid, unix.WEXITED|unix.WNOHANG, &ru)
-	}
+	pid, ws, err := waitChild(p.pid, p.pidfd, unix.WEXITED|unix.WNOHANG, &ru)
 	if err == nil && pid == 0 {
 		return running, nil, nil
 	}
@@ -173,20 +166,13 @@ func (p *pipeProcess) signal(sig syscall.Signal) error {
 		return os.ErrProcessDone
 	}
 	if p.pidfd >= 0 {
-		// A readable pidfd: the child has ended (a zombie, or
-		// reaped by other code).
-		if pollReadable(p.pidfd) {
-			return os.ErrProcessDone
-		}
-		err := csrc.PidfdSendSignal(p.pidfd, sig)
-		switch err {
-		case nil:
-			return nil
-		case syscall.ESRCH:
-			return os.ErrProcessDone
-		case syscall.ENOSYS: // pidfd_open works but not this: kill by PID
-		default:
-			return os.NewSyscallError("pidfd_send_signal", err)
+		err := signalPidfd(p.pidfd, sig)
+		// ENOSYS: pidfd_open works but not this: kill by PID.
+		if !errors.Is(err, syscall.ENOSYS) {
+			if err == nil && sig == syscall.SIGKILL {
+				deaths.killed(p.death)
+			}
+			return err
 		}
 	}
 	// procfd has not reaped the PID, but other code may have, and then
@@ -216,7 +202,23 @@ func (p *pipeProcess) signal(sig syscall.Signal) error {
 		}
 		return os.NewSyscallError("kill", err)
 	}
+	if sig == syscall.SIGKILL {
+		deaths.killed(p.death)
+	}
 	return nil
+}
+
+// waitChild is waitid on the child: through its pidfd where there is one,
+// since once other code has reaped the child its PID may name another child
+// of ours; by PID without one, or where the kernel has no P_PIDFD (5.3).
+func waitChild(pid, pidfd, options int, ru *syscall.Rusage) (int, syscall.WaitStatus, error) {
+	if pidfd >= 0 {
+		wpid, ws, err := csrc.Waitid(csrc.IdPidfd, pidfd, options, ru)
+		if err != syscall.EINVAL {
+			return wpid, ws, err
+		}
+	}
+	return csrc.Waitid(csrc.IdPid, pid, options, ru)
 }
 
 func (p *pipeProcess) release() error {

@@ -58,7 +58,7 @@ type deathWatch struct {
 
 	live     map[*deathEntry]struct{} // not known to have ended
 	byFd     map[int]*deathEntry      // by watched descriptor, while it is in the epoll set
-	afterEOF map[*deathEntry]struct{} // live, with the pipe at EOF
+	afterEOF map[*deathEntry]struct{} // live, but soon to end: its pipe is at EOF, its pidfd readable, or it was killed
 
 	eofDelay time.Duration // the back-off for afterEOF
 	eofNext  time.Time     // the next look at afterEOF
@@ -175,6 +175,26 @@ func (w *deathWatch) notifyOn(e *deathEntry, eventfd int) {
 	e.notify = eventfd
 }
 
+// killed has the watch look at e's child on its short back-off: the child
+// was sent SIGKILL, so its end is near, and KillOnClose's Close waits for
+// it. Without it, a child whose pipe a grandchild holds would be seen only
+// at SIGCHLD, or at the once-a-second look when SIGCHLD is not procfd's.
+func (w *deathWatch) killed(e *deathEntry) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !e.ended {
+		w.lookSoonLocked(e)
+		w.armLocked()
+	}
+}
+
+// lookSoonLocked puts e on the short back-off, restarted at 1 ms.
+func (w *deathWatch) lookSoonLocked(e *deathEntry) {
+	w.afterEOF[e] = struct{}{}
+	w.eofDelay = time.Millisecond
+	w.eofNext = time.Now().Add(w.eofDelay)
+}
+
 // unwatch forgets e; after it the watch never touches e's eventfd.
 func (w *deathWatch) unwatch(e *deathEntry) {
 	w.mu.Lock()
@@ -277,17 +297,9 @@ func (w *deathWatch) lookLocked(e *deathEntry) {
 	}
 	if e.watched >= 0 && w.watchedSaysEnded(e) {
 		w.unwatchFdLocked(e)
-		w.afterEOF[e] = struct{}{}
-		w.eofDelay = time.Millisecond
-		w.eofNext = time.Now().Add(w.eofDelay)
+		w.lookSoonLocked(e)
 	}
-	pid, err := 0, error(syscall.EINVAL)
-	if e.pidfd >= 0 {
-		pid, _, err = csrc.Waitid(csrc.IdPidfd, e.pidfd, unix.WEXITED|unix.WNOHANG|unix.WNOWAIT, nil)
-	}
-	if err == syscall.EINVAL { // no pidfd, or no P_PIDFD (Linux 5.3)
-		pid, _, err = csrc.Waitid(csrc.IdPid, e.pid, unix.WEXITED|unix.WNOHANG|unix.WNOWAIT, nil)
-	}
+	pid, _, err := waitChild(e.pid, e.pidfd, unix.WEXITED|unix.WNOHANG|unix.WNOWAIT, nil)
 	if err == nil && pid == 0 {
 		return // runs on
 	}

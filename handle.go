@@ -297,37 +297,10 @@ func (h *handle) close(awaitKill bool) error {
 	case detached:
 		return err
 	case waitHere:
-		h.awaitKilled()
+		<-h.done
 	}
 	return h.sys.release()
 }
-
-// awaitKilled waits until the collector has the status of a process that
-// close has just killed. The collector may only hear of the end late (the
-// pipe backend, when SIGCHLD is not procfd's to catch and an orphaned
-// grandchild holds the death pipe, hears of it at the death watch's next
-// periodic look), so close also looks itself, on a short back-off: it
-// returns soon after the process it owns has died.
-func (h *handle) awaitKilled() {
-	delay := time.Millisecond
-	for {
-		t := time.NewTimer(delay)
-		select {
-		case <-h.done:
-			t.Stop()
-			return
-		case <-t.C:
-		}
-		if _, finished := h.look(); finished {
-			return
-		}
-		delay = min(2*delay, killLookMax)
-	}
-}
-
-// killLookMax is the longest pause between two of close's looks at a
-// process it has killed.
-const killLookMax = 50 * time.Millisecond
 
 // unsupportedError says what is not supported here and why; it matches
 // ErrUnsupported (and so errors.ErrUnsupported) with errors.Is.

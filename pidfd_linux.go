@@ -61,22 +61,26 @@ func (p *pidfdProcess) reapFd(fd int) (exitState, *Status, error) {
 
 func (p *pidfdProcess) signal(sig syscall.Signal) error {
 	var err error
-	cerr := p.control(func(fd int) {
-		// A readable pidfd means the process has exited; it may still
-		// be a zombie, which the kernel would let us "signal".
-		if pollReadable(fd) {
-			err = os.ErrProcessDone
-			return
-		}
-		err = csrc.PidfdSendSignal(fd, sig)
-	})
-	switch {
-	case cerr != nil:
+	if cerr := p.control(func(fd int) { err = signalPidfd(fd, sig) }); cerr != nil {
 		return cerr
-	case err == syscall.ESRCH:
-		return os.ErrProcessDone
-	case err != nil && err != os.ErrProcessDone:
-		return os.NewSyscallError("pidfd_send_signal", err)
 	}
 	return err
+}
+
+// signalPidfd sends sig through pidfd: nil, os.ErrProcessDone once the
+// process has ended, or pidfd_send_signal's error.
+func signalPidfd(pidfd int, sig syscall.Signal) error {
+	// A readable pidfd means the process has exited; it may still be a
+	// zombie, which the kernel would let us "signal".
+	if pollReadable(pidfd) {
+		return os.ErrProcessDone
+	}
+	switch err := csrc.PidfdSendSignal(pidfd, sig); err {
+	case nil:
+		return nil
+	case syscall.ESRCH:
+		return os.ErrProcessDone
+	default:
+		return os.NewSyscallError("pidfd_send_signal", err)
+	}
 }

@@ -31,7 +31,7 @@ type SpawnRequest struct {
 	Nofile    *syscall.Rlimit // nil: the child keeps the caller's RLIMIT_NOFILE
 	// SigDefault: signals reset to SIG_DFL in the child, ignored ones
 	// included. SigMask: the child's signal mask, exactly (nil: empty).
-	// Signals are 1 to 64; any other is EINVAL at StepSignals.
+	// Signals are 1 to 64: the caller checks (see sigBits).
 	SigDefault, SigMask []syscall.Signal
 }
 
@@ -45,11 +45,7 @@ type SpawnFailure struct {
 // Spawn runs pfd_spawn. All the strings and arrays go to C in one block
 // of C memory, since C may not keep Go pointers inside Go memory.
 func Spawn(r *SpawnRequest) (pid, fd int, fail *SpawnFailure) {
-	sigdefault, ok1 := sigBits(r.SigDefault)
-	sigmask, ok2 := sigBits(r.SigMask)
-	if !ok1 || !ok2 {
-		return -1, -1, &SpawnFailure{Errno: syscall.EINVAL, Step: C.PFD_STEP_SIGNALS}
-	}
+	sigdefault, sigmask := sigBits(r.SigDefault), sigBits(r.SigMask)
 	block := newCBlock(r)
 	defer C.free(block.base)
 
@@ -139,17 +135,17 @@ func newCBlock(r *SpawnRequest) *cBlock {
 	return b
 }
 
-// sigBits makes a signal list into pfd_spawn_req's bit (sig - 1) form;
-// false if a signal is outside 1 to 64.
-func sigBits(sigs []syscall.Signal) (uint64, bool) {
+// sigBits makes a signal list into pfd_spawn_req's bit (sig - 1) form.
+// The caller has checked that every signal is 1 to 64 (procfd's
+// checkStartArgs says which one is not); no other could be set anyway.
+func sigBits(sigs []syscall.Signal) uint64 {
 	var bits uint64
 	for _, s := range sigs {
-		if s < 1 || s > 64 {
-			return 0, false
+		if s >= 1 && s <= 64 {
+			bits |= 1 << (s - 1)
 		}
-		bits |= 1 << (s - 1)
 	}
-	return bits, true
+	return bits
 }
 
 func boolInt(b bool) C.int {
