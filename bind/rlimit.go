@@ -1,5 +1,10 @@
 package main
 
+/*
+#include "bind.h"
+*/
+import "C"
+
 import (
 	"fmt"
 	"os"
@@ -11,9 +16,12 @@ import (
 // The Go runtime raises the process's soft RLIMIT_NOFILE when it starts,
 // and in a library that process is the host's: a C host that uses select(2)
 // would then be handed descriptors beyond FD_SETSIZE. Loading libprocfd must
-// not change the host's limits, so the limit it had is put back.
+// not change the host's limits, so the limit it had is put back, before the
+// load returns (loadwait.c): a limit the host sets after that is the host's,
+// and its children inherit whatever limit it has.
 func init() {
-	orig := csrc.RaisedNofile()
+	defer C.pfd_nofile_restored()
+	orig := csrc.TakeRaisedNofile()
 	if orig == nil {
 		return
 	}

@@ -42,12 +42,23 @@ func SigchldOwnerNow() SigchldOwner {
 }
 
 // RaisedNofile returns the RLIMIT_NOFILE the process was loaded with if the
-// soft limit has been raised since (the Go runtime does so at start) and the
-// hard limit is unchanged; else nil. It cannot tell the runtime's raise from
-// one the program made itself.
+// soft limit is still the Go runtime's raise (one below the hard limit, which
+// is unchanged); else nil. A limit the program set itself is not the raise,
+// unless it set exactly that value.
 func RaisedNofile() *syscall.Rlimit {
 	var start C.struct_rlimit
 	if C.pfd_raised_nofile(&start) == 0 {
+		return nil
+	}
+	return &syscall.Rlimit{Cur: uint64(start.rlim_cur), Max: uint64(start.rlim_max)}
+}
+
+// TakeRaisedNofile is RaisedNofile, once: after it, RaisedNofile returns
+// nil. A library that has put the host's limit back has no raise left to
+// undo, and its children get whatever limit the host sets.
+func TakeRaisedNofile() *syscall.Rlimit {
+	var start C.struct_rlimit
+	if C.pfd_take_raised_nofile(&start) == 0 {
 		return nil
 	}
 	return &syscall.Rlimit{Cur: uint64(start.rlim_cur), Max: uint64(start.rlim_max)}

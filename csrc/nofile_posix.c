@@ -31,9 +31,20 @@ int pfd_raised_nofile(struct rlimit *startup)
 
 	if (!have_startup_nofile || getrlimit(RLIMIT_NOFILE, &now) < 0)
 		return 0;
-	/* A new hard limit, or a soft one no higher, is not the raise. */
-	if (now.rlim_max != startup_nofile.rlim_max || now.rlim_cur <= startup_nofile.rlim_cur)
+	/* The runtime raises the soft limit to one below the hard one, to tell
+	 * its own raise from others (syscall/rlimit.go): any other value, or a
+	 * new hard limit, is a change the program made, and stays. */
+	if (now.rlim_max != startup_nofile.rlim_max || now.rlim_max == RLIM_INFINITY ||
+	    now.rlim_cur != now.rlim_max - 1 || now.rlim_cur <= startup_nofile.rlim_cur)
 		return 0;
 	*startup = startup_nofile;
 	return 1;
+}
+
+int pfd_take_raised_nofile(struct rlimit *startup)
+{
+	int raised = pfd_raised_nofile(startup);
+
+	have_startup_nofile = 0;
+	return raised;
 }

@@ -93,10 +93,13 @@ int pfd_pidfd_exit_status(int pidfd, int *wstatus);
 
 /*
  * pfd_raised_nofile returns 1, and the RLIMIT_NOFILE the process had when
- * it was loaded in *startup, if the soft limit has been raised since (the
- * Go runtime does it at start) and the hard one is unchanged; else 0.
+ * it was loaded in *startup, if the soft limit is the Go runtime's raise
+ * (one below an unchanged hard limit, above the startup soft limit); else 0.
  */
 int pfd_raised_nofile(struct rlimit *startup);
+
+/* pfd_take_raised_nofile is pfd_raised_nofile, once: it returns 0 after. */
+int pfd_take_raised_nofile(struct rlimit *startup);
 
 /* The most descriptors pfd_close_fds_from may be asked to keep. */
 #define PFD_CLOSE_KEEP_MAX 8

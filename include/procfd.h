@@ -42,8 +42,11 @@
  *   waitpid(-1, ...), takes their status from procfd: see -ECHILD.
  *
  *   Limits. The Go runtime inside the library raises the process's soft
- *   RLIMIT_NOFILE when it starts; the library puts back the limit the host
- *   had when it was loaded, and children get that limit too.
+ *   RLIMIT_NOFILE when it starts, on a thread of its own; the library puts
+ *   back the limit the host had before dlopen() returns (for a program
+ *   linked with it, before main() starts), waiting up to 5 seconds for the
+ *   runtime to get there. A limit the host sets after that is its own, and
+ *   children get the host's limit of the moment.
  *
  *   Nothing a caller passes, other than a pointer to memory it does not own,
  *   crashes the host process: an internal failure is reported as -EIO.

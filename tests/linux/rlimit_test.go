@@ -37,5 +37,19 @@ var _ = Describe("RLIMIT_NOFILE", func() {
 			Expect(s.Out).NotTo(gbytes.Say("own: " + soft + "\n"))
 			Expect(s.Out.Contents()).To(MatchRegexp(`(?m)^child: ` + soft + `$`))
 		})
+
+		It("is the one the program set itself in a child on the "+backend+" backend", Label(backend), func() {
+			var lim syscall.Rlimit
+			Expect(syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim)).To(Succeed())
+			if lim.Max <= 300 {
+				Skip("the hard limit leaves no room to raise the soft one")
+			}
+			cmd := exec.Command("sh", "-c", `ulimit -Sn `+soft+` && exec "$0" "$1" 300`,
+				testbin.Path(testbin.NoFile), backend)
+			s, err := gexec.Start(cmd, GinkgoWriter, GinkgoWriter)
+			Expect(err).NotTo(HaveOccurred())
+			Eventually(s).WithTimeout(30 * time.Second).Should(gexec.Exit(0))
+			Expect(s.Out.Contents()).To(MatchRegexp(`(?m)^own: 300\nchild: 300$`))
+		})
 	}
 })

@@ -1,8 +1,11 @@
 /*
  * Loading libprocfd leaves the host's RLIMIT_NOFILE as it was, though the
  * Go runtime inside raises it when it starts, and children get it too.
- * Run as: test_nofile N, with N the soft limit the process was started with
- * (sh -c 'ulimit -Sn N && exec test_nofile N').
+ * Run as: test_nofile N [M], with N the soft limit the process was started
+ * with (sh -c 'ulimit -Sn N && exec test_nofile N'). With M, the program
+ * sets its soft limit to M first thing in main, while the library's runtime
+ * may still be starting on a thread of its own, and must find M, not N and
+ * not the runtime's raise, afterwards.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -18,9 +21,18 @@
 
 int main(int argc, char **argv)
 {
-	if (argc != 2)
+	if (argc != 2 && argc != 3)
 		return 2;
 	long want = strtol(argv[1], NULL, 10);
+	if (argc == 3) {
+		struct rlimit set;
+		if (getrlimit(RLIMIT_NOFILE, &set) != 0)
+			return 2;
+		want = strtol(argv[2], NULL, 10);
+		set.rlim_cur = (rlim_t)want;
+		if (setrlimit(RLIMIT_NOFILE, &set) != 0)
+			return 2;
+	}
 
 	/* The child prints its soft limit; the spawn also waits for the
 	 * library's initialisation, where the runtime raises the limit. */

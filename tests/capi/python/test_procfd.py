@@ -68,6 +68,29 @@ class ModuleTest(unittest.TestCase):
         self.assertIn(procfd.default_backend(), ("pidfd", "pipe"))
 
 
+class LoadTest(unittest.TestCase):
+    # dlopen returns while the Go runtime inside may still be starting on a
+    # thread of its own, raising RLIMIT_NOFILE; a limit the host sets right
+    # after dlopen must survive that.
+    HOST = """
+import ctypes, resource, sys
+resource.setrlimit(resource.RLIMIT_NOFILE, (256, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+lib = ctypes.CDLL(sys.argv[1])
+resource.setrlimit(resource.RLIMIT_NOFILE, (300, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+lib.procfd_default_backend()
+print(resource.getrlimit(resource.RLIMIT_NOFILE)[0])
+"""
+
+    def test_a_limit_set_right_after_dlopen_stays(self):
+        import resource
+        if resource.getrlimit(resource.RLIMIT_NOFILE)[1] <= 300:
+            self.skipTest("the hard limit leaves no room for the soft ones")
+        for _ in range(5):
+            out = subprocess.run([sys.executable, "-c", self.HOST, procfd._lib._name],
+                                 capture_output=True, text=True, check=True).stdout
+            self.assertEqual(out.strip(), "300")
+
+
 class SpawnTest(unittest.TestCase):
     def spawn(self, *args, **kwargs):
         p = procfd.spawn(*args, **kwargs)

@@ -5,6 +5,8 @@
 // raised at start), then starts `sh -c 'ulimit -Sn'` with procfd on the
 // backend named by its argument, and prints "child: N" from what the child
 // says. Run it under a lowered soft limit: sh -c 'ulimit -Sn 256 && exec nofile pidfd'.
+// A second argument N makes it set its own soft limit to N first, as a
+// program may: the child must then get N, as os/exec gives it.
 package main
 
 import (
@@ -22,6 +24,14 @@ func main() {
 	var lim syscall.Rlimit
 	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
 		fail("getrlimit: %v", err)
+	}
+	if len(os.Args) > 2 {
+		if _, err := fmt.Sscan(os.Args[2], &lim.Cur); err != nil {
+			fail("soft limit %q: %v", os.Args[2], err)
+		}
+		if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+			fail("setrlimit: %v", err)
+		}
 	}
 	fmt.Printf("own: %d\n", lim.Cur)
 
