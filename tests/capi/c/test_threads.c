@@ -1,7 +1,8 @@
 /*
  * Many threads at once: 16 threads spawn and wait at the same moment, many
  * threads wait on one handle, callbacks fire while handles close around
- * them. Each thread's results must be its own.
+ * them, a handle from procfd_open is closed under a waiting thread. Each
+ * thread's results must be its own.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -9,6 +10,10 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "procfd.h"
 #include "check.h"
@@ -149,11 +154,60 @@ static void test_close_racing_with_calls(void)
 	CHECK_INT(atomic_load(&racers_done), THREADS);
 }
 
+/* procfd_close promises a procfd_wait blocked at that moment the status,
+ * for procfd_open handles too, not -EBADF. The process is a child of our
+ * own, forked, so that the kernel has its status on every version. */
+static procfd_t *opened;
+static procfd_status_t opened_st;
+static atomic_int opened_waited;
+
+static void *wait_opened(void *arg)
+{
+	(void)arg;
+	int rc = procfd_wait(opened, -1, &opened_st);
+	atomic_store(&opened_waited, 1);
+	return (void *)(intptr_t)rc;
+}
+
+static void test_close_under_a_waiter_on_an_open_handle(void)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		/* Only async-signal-safe calls in a child of a threaded process. */
+		pause();
+		_exit(0);
+	}
+	CHECK(pid > 0);
+	if (pid <= 0)
+		return;
+	int rc = procfd_open(&opened, pid);
+	if (rc == -ENOTSUP && strcmp(procfd_default_backend(), "pipe") == 0) {
+		/* The pipe backend opens no process it did not start. */
+		CHECK_INT(kill(pid, SIGKILL), 0);
+		CHECK_INT(waitpid(pid, NULL, 0), pid);
+		return;
+	}
+	CHECK_INT(rc, 0);
+	pthread_t t;
+	CHECK_INT(pthread_create(&t, NULL, wait_opened, NULL), 0);
+	sleep_ms(200); /* time for the waiter to block */
+	CHECK_INT(procfd_close(opened), 0);
+	sleep_ms(100);
+	CHECK_INT(atomic_load(&opened_waited), 0); /* the process still runs */
+	CHECK_INT(kill(pid, SIGKILL), 0);
+	void *waited;
+	CHECK_INT(pthread_join(t, &waited), 0);
+	CHECK_INT((intptr_t)waited, 0);
+	CHECK_INT(opened_st.pid, pid);
+	CHECK_INT(opened_st.signal, SIGKILL);
+}
+
 int main(void)
 {
 	test_spawn_wait_at_once();
 	test_many_waiters_one_handle();
 	test_callbacks_from_many_threads();
 	test_close_racing_with_calls();
+	test_close_under_a_waiter_on_an_open_handle();
 	return check_summary();
 }
