@@ -42,6 +42,9 @@
 struct spawn_child {
 	const struct pfd_spawn_req *req;
 	const sigset_t *child_mask;  /* set just before execve */
+	/* The Go runtime's signal handler (SIGURG's, as pfd_sigchld_owner
+	 * recognises it), or SIG_DFL if SIGPIPE needs no such check. */
+	void (*runtime_handler)(int);
 	/* The child's ends of the pipes (-1 on the pidfd backend); the child may
 	 * move them, so the parent keeps its own copies of the numbers. */
 	int death_pipe;
@@ -99,10 +102,18 @@ static int child_fail(struct spawn_child *c, int step)
  * in the child, which has the parent's memory but not its threads. The
  * signals in sigdefault (bit sig - 1) are reset too, ignored ones included,
  * as posix_spawnattr_setsigdefault asks. SIGPIPE, caught by the runtime
- * for a host that ignored it at load, is ignored in the child instead. */
-static int reset_signal_handlers(uint64_t sigdefault)
+ * for a host that ignored it at load, is ignored in the child instead.
+ *
+ * One sigaction per signal sets the default and returns the old action; the
+ * rare ignored signal is then ignored again. (A query first, then a set,
+ * would double the calls, and the runtime catches nearly every signal.)
+ * The child has its own copy of the actions, since clone was not given
+ * CLONE_SIGHAND, and every signal is blocked here: an ignored signal that
+ * arrives while it is briefly at its default stays pending, and ignoring
+ * it again discards it, as it would have been. */
+static int reset_signal_handlers(uint64_t sigdefault, void (*runtime_handler)(int))
 {
-	struct sigaction sa, dfl, ign, urg;
+	struct sigaction old, dfl, ign;
 	int sig;
 
 	memset(&dfl, 0, sizeof(dfl));
@@ -110,30 +121,22 @@ static int reset_signal_handlers(uint64_t sigdefault)
 	sigemptyset(&dfl.sa_mask);
 	ign = dfl;
 	ign.sa_handler = SIG_IGN;
-	/* The runtime's handler, as pfd_sigchld_owner recognises it. */
-	if (sigaction(SIGURG, NULL, &urg) < 0)
-		urg.sa_handler = SIG_DFL;
 	for (sig = 1; sig < NSIG; sig++) {
+		int keep_default = sig <= 64 && (sigdefault & ((uint64_t)1 << (sig - 1)));
+
 		if (sig == SIGKILL || sig == SIGSTOP)
 			continue;
 		/* EINVAL: a signal libc keeps for itself and will not show us;
 		 * only this process's own threads send those, and it has none. */
-		if (sigaction(sig, NULL, &sa) < 0)
+		if (sigaction(sig, &dfl, &old) < 0)
 			continue;
-		if (sa.sa_handler == SIG_DFL)
+		if (keep_default)
 			continue;
-		if (sa.sa_handler == SIG_IGN &&
-		    (sig > 64 || !(sigdefault & ((uint64_t)1 << (sig - 1)))))
-			continue;
-		if (sig == SIGPIPE && sigpipe_ignored_at_load && sa.sa_handler != SIG_IGN &&
-		    urg.sa_handler != SIG_DFL && sa.sa_handler == urg.sa_handler &&
-		    !(sigdefault & ((uint64_t)1 << (SIGPIPE - 1)))) {
+		if (old.sa_handler == SIG_IGN ||
+		    (sig == SIGPIPE && sigpipe_ignored_at_load && runtime_handler != SIG_DFL &&
+		     old.sa_handler == runtime_handler))
 			if (sigaction(sig, &ign, NULL) < 0)
 				return -1;
-			continue;
-		}
-		if (sigaction(sig, &dfl, NULL) < 0)
-			return -1;
 	}
 	return 0;
 }
@@ -197,7 +200,7 @@ static int child_main(void *arg)
 	const struct pfd_spawn_req *req = c->req;
 
 	errno = 0;
-	if (reset_signal_handlers(req->sigdefault) < 0)
+	if (reset_signal_handlers(req->sigdefault, c->runtime_handler) < 0)
 		return child_fail(c, PFD_STEP_SIGNALS);
 	if ((req->flags & PFD_SETSID) && setsid() < 0)
 		return child_fail(c, PFD_STEP_SETSID);
@@ -308,6 +311,13 @@ int pfd_spawn(const struct pfd_spawn_req *req, struct pfd_spawn_res *res)
 	memset(&child, 0, sizeof(child));
 	child.req = req;
 	child.child_mask = &child_mask;
+	child.runtime_handler = SIG_DFL;
+	if (sigpipe_ignored_at_load) {
+		struct sigaction urg;
+
+		if (sigaction(SIGURG, NULL, &urg) == 0)
+			child.runtime_handler = urg.sa_handler;
+	}
 	child.death_pipe = pipefd[1];
 	child.error_pipe = errpipe[1];
 
