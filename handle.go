@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -60,8 +61,8 @@ type handle struct {
 	killOnClose bool
 	sys         process
 
-	collectOnce sync.Once
-	done        chan struct{} // closed when the status (or its loss) is known
+	collecting atomic.Bool   // a collector has started, here or on a goroutine
+	done       chan struct{} // closed when the status (or its loss) is known
 
 	mu       sync.Mutex
 	finished bool // status (or its loss) is known; the PID is no longer ours to signal
@@ -91,39 +92,64 @@ func newHandle(pid int, backend Backend, child, killOnClose bool, sys process) *
 // collect starts, once, the goroutine that collects the status. It is
 // parked on the poller, not on a thread, while the process runs.
 func (h *handle) collect() {
-	h.collectOnce.Do(func() { go h.collector() })
+	if h.collecting.CompareAndSwap(false, true) {
+		go h.collector()
+	}
 }
 
+// collectHere collects the status on the caller's goroutine, unless a
+// collector has started already. A Wait that nothing can cancel would park
+// until the status is known anyway; parking it on the process itself saves
+// a goroutine (its stack is most of what a waiting handle costs) and a
+// wake-up. Later callers of collect find the collection under way.
+func (h *handle) collectHere() {
+	if h.collecting.CompareAndSwap(false, true) {
+		h.collector()
+	}
+}
+
+// collector collects the status, then releases sys if the handle was
+// closed meanwhile. It parks in awaitExit, often on the goroutine of a Wait
+// (collectHere), so its frame and those below it are kept small: a goroutine
+// parked within Go's smallest stack (2 KiB) costs half of one that is not.
 func (h *handle) collector() {
-	var graceEnd time.Time
-	delay := time.Millisecond
 	for {
 		state, finished := h.look()
 		if finished {
 			break
 		}
-		if state == running {
-			if err := h.sys.awaitExit(); err != nil {
-				h.finish(nil, ErrClosed)
-				break
-			}
+		if state == statusLater {
+			h.awaitPublishedStatus()
 			continue
 		}
-		// statusLater: give the kernel exitInfoGrace to publish it.
-		if graceEnd.IsZero() {
-			graceEnd = time.Now().Add(exitInfoGrace)
-		} else if time.Now().After(graceEnd) {
-			h.finish(nil, h.noStatusError())
+		if err := h.sys.awaitExit(); err != nil {
+			h.finish(nil, ErrClosed)
 			break
 		}
-		time.Sleep(delay)
-		delay *= 2
 	}
 	h.mu.Lock()
 	release := h.detached
 	h.mu.Unlock()
 	if release {
 		h.sys.release()
+	}
+}
+
+// awaitPublishedStatus gives the kernel exitInfoGrace to publish the status
+// of a process that has ended (statusLater), looking again with a growing
+// delay. It returns once a look says something else, or once the grace is
+// over, with h finished without a status.
+func (h *handle) awaitPublishedStatus() {
+	graceEnd := time.Now().Add(exitInfoGrace)
+	for delay := time.Millisecond; ; delay *= 2 {
+		time.Sleep(delay)
+		if state, finished := h.look(); finished || state != statusLater {
+			return
+		}
+		if time.Now().After(graceEnd) {
+			h.finish(nil, h.noStatusError())
+			return
+		}
 	}
 }
 
@@ -171,6 +197,25 @@ func (h *handle) finishLocked(st *Status, err error) {
 	h.finished = true
 	h.status, h.err = st, err
 	close(h.done)
+}
+
+// waitForever is Wait with a context that is never done: the collection
+// runs here unless it runs already (collectHere), and no select is needed.
+// Kept apart from wait, whose frame is larger, to stay within 2 KiB.
+func (h *handle) waitForever() (*Status, error) {
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		return nil, ErrClosed
+	}
+	h.waiters++
+	h.mu.Unlock()
+	h.collectHere()
+	<-h.done
+	h.mu.Lock()
+	h.waiters--
+	h.mu.Unlock()
+	return h.result()
 }
 
 func (h *handle) wait(ctx context.Context) (*Status, error) {

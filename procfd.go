@@ -218,8 +218,8 @@ func (h *Handle) Kill() error { return h.signal(os.Kill) }
 // 250 ms to publish the status, as for any Wait. A nil ctx means
 // context.Background().
 func (h *Handle) Wait(ctx context.Context) (*Status, error) {
-	if ctx == nil {
-		ctx = context.Background()
+	if ctx == nil || ctx.Done() == nil {
+		return h.waitForever()
 	}
 	return h.wait(ctx)
 }
