@@ -160,17 +160,28 @@ func start(path string, argv []string, attr *Attr) (*Handle, error) {
 		}
 	}
 
-	// As os/exec does: no descriptor that another goroutine opens without
-	// close-on-exec meanwhile can slip into the child.
-	syscall.ForkLock.Lock()
+	// os/exec holds ForkLock so that a descriptor another goroutine opens
+	// without close-on-exec meanwhile cannot slip into the child. A procfd
+	// child closes every descriptor it was not given, and procfd's own are
+	// all close-on-exec, so the pidfd backend, whose clone returns the
+	// pidfd with the child, takes no lock: its spawns run in parallel with
+	// each other and with os/exec's. The pipe backend signals through a
+	// pidfd where it can and must open it before anything can reap the
+	// child and fork another onto its PID: it holds ForkLock for writing
+	// from the spawn to pidfd_open, which keeps os/exec and other pipe
+	// spawns from forking meanwhile.
+	pipe := backend == BackendPipe
+	if pipe {
+		syscall.ForkLock.Lock()
+	}
 	pid, fd, failure := csrc.Spawn(req)
-	// The pipe backend signals through a pidfd where it can: open it
-	// before anything can reap the child, with no fork of Go code between.
 	pidfd, gone := -1, false
-	if failure == nil && backend == BackendPipe {
+	if failure == nil && pipe {
 		pidfd, gone, err = openChildPidfd(pid)
 	}
-	syscall.ForkLock.Unlock()
+	if pipe {
+		syscall.ForkLock.Unlock()
+	}
 	runtime.KeepAlive(attr.Files)
 	if failure != nil {
 		return fail(spawnError(failure, attr.Dir))
