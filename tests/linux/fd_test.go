@@ -161,7 +161,12 @@ var _ = Describe("an edge-triggered epoll loop", func() {
 			// is not a new exit. The eventfd of the pipe backend is
 			// written once. A pidfd is woken again by the reap (the
 			// look's waitid), a kernel behaviour procfd.h documents.
+			// The runtime's preemption signal can interrupt the wait:
+			// a retry waits the full 200 ms again, which only widens it.
 			k, err := unix.EpollWait(ep, events, 200)
+			for err == unix.EINTR {
+				k, err = unix.EpollWait(ep, events, 200)
+			}
 			Expect(err).NotTo(HaveOccurred())
 			for _, ev := range events[:k] {
 				edges[ev.Fd]++
