@@ -1,0 +1,111 @@
+//go:build linux
+
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// A job is one measurement: a program run in a process of its own, so that
+// no figure inherits another's threads, heap, signal handlers or children.
+// It prints "key value" lines; a key may repeat (lat_us, one per sample).
+type job struct {
+	name string
+	argv []string
+	env  []string // added to the driver's environment
+}
+
+// results holds, per job and key, one figure per repetition.
+type results map[string]map[string][]float64
+
+// jobTimeout bounds one measurement, so that a hung child cannot eat the
+// run's ten minutes unnoticed.
+const jobTimeout = 4 * time.Minute
+
+// runAlternating runs every job once per repetition, in an order that turns
+// by one each repetition: peers alternate with procfd, and none always runs
+// first, right after the one that leaves the most to clean up.
+func runAlternating(label string, reps int, jobs []job, res results, failures *[]string) {
+	t0 := time.Now()
+	defer func() { fmt.Fprintf(os.Stderr, "  %s: %s\n", label, time.Since(t0).Round(time.Second)) }()
+	for rep := range reps {
+		fmt.Fprintf(os.Stderr, "  %s: repetition %d of %d\n", label, rep+1, reps)
+		for i := range jobs {
+			j := jobs[(i+rep)%len(jobs)]
+			figures, err := runJob(j)
+			if err != nil {
+				*failures = append(*failures, fmt.Sprintf("%s: %v", j.name, err))
+				continue
+			}
+			if res[j.name] == nil {
+				res[j.name] = map[string][]float64{}
+			}
+			for k, v := range figures {
+				res[j.name][k] = append(res[j.name][k], v)
+			}
+		}
+	}
+}
+
+// runJob runs j and returns its figures. The samples of a repeated key
+// become its p50 and p99 (lat_us: lat_us_p50, lat_us_p99).
+func runJob(j job) (map[string]float64, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), jobTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, j.argv[0], j.argv[1:]...)
+	cmd.Env = append(os.Environ(), j.env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("%v: %s", err, firstLine(stderr.String()))
+	}
+	samples := map[string][]float64{}
+	sc := bufio.NewScanner(&stdout)
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) != 2 {
+			return nil, fmt.Errorf("unexpected output line %q", sc.Text())
+		}
+		v, err := strconv.ParseFloat(f[1], 64)
+		if err != nil {
+			return nil, fmt.Errorf("unexpected output line %q", sc.Text())
+		}
+		samples[f[0]] = append(samples[f[0]], v)
+	}
+	figures := map[string]float64{}
+	for k, vs := range samples {
+		if len(vs) == 1 {
+			figures[k] = vs[0]
+			continue
+		}
+		figures[k+"_p50"] = percentile(vs, 50)
+		figures[k+"_p99"] = percentile(vs, 99)
+	}
+	return figures, nil
+}
+
+// median of the repetitions of job's key; NaN if none ran.
+func (r results) median(job, key string) float64 {
+	return percentile(r[job][key], 50)
+}
+
+// percentile by nearest rank: a value that was measured, never one between.
+func percentile(vs []float64, p float64) float64 {
+	if len(vs) == 0 {
+		return math.NaN()
+	}
+	s := slices.Clone(vs)
+	slices.Sort(s)
+	i := int(math.Ceil(p/100*float64(len(s)))) - 1
+	return s[max(i, 0)]
+}

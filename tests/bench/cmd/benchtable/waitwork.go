@@ -1,0 +1,164 @@
+//go:build linux
+
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/procfd/procfd"
+)
+
+// workerWait is the Go side of sections 4 and 5, and mirrors
+// c/epoll_waiters.c: n /bin/cat children read one shared pipe, each awaited
+// by a goroutine of its own calling Wait. It prints threads and rss_kib
+// while they wait, then lat_us for each of probes kills of one more child
+// (pause) while they wait, then release_ms: from closing the pipe to the
+// last Wait's return.
+func workerWait(args []string) error {
+	fs := flag.NewFlagSet("wait", flag.ContinueOnError)
+	peer := fs.String("peer", "pidfd", "pidfd, pipe or exec")
+	n := fs.Int("n", 10000, "children awaited at once")
+	probes := fs.Int("probes", 0, "kills timed while they wait")
+	pause := fs.String("pause", "", "the probe program, which runs until killed")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		return err
+	}
+	var reaped sync.WaitGroup
+	errs := make(chan error, *n)
+	for range *n {
+		wait, err := startCat(*peer, r, devnull)
+		if err != nil {
+			return err
+		}
+		reaped.Go(func() {
+			if err := wait(); err != nil {
+				errs <- err
+			}
+		})
+	}
+	threads := settledThreads()
+	// What the waiters hold, not the garbage their spawning left: the
+	// collector runs and hands freed memory back before RSS is read.
+	debug.FreeOSMemory()
+	fmt.Printf("threads %d\nrss_kib %d\n", threads, procStatus("VmRSS"))
+
+	for range *probes {
+		lat, err := killLatency(procfd.Backend(*peer), *pause)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("lat_us %.3f\n", float64(lat.Nanoseconds())/1e3)
+	}
+
+	t0 := time.Now()
+	w.Close()
+	reaped.Wait()
+	fmt.Printf("release_ms %.3f\n", float64(time.Since(t0).Microseconds())/1e3)
+	close(errs)
+	return <-errs
+}
+
+// startCat starts one /bin/cat on stdin and returns what waits for it.
+func startCat(peer string, stdin, stdout *os.File) (func() error, error) {
+	if peer == "exec" {
+		cmd := exec.Command("/bin/cat")
+		cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stdout
+		if err := cmd.Start(); err != nil {
+			return nil, err
+		}
+		return cmd.Wait, nil
+	}
+	h, err := procfd.Start("/bin/cat", []string{"cat"}, &procfd.Attr{
+		Files: []*os.File{stdin, stdout, stdout}, Backend: procfd.Backend(peer),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return func() error {
+		defer h.Close()
+		st, err := h.Wait(context.Background())
+		if err == nil && !st.Success() {
+			err = fmt.Errorf("cat: %v", st)
+		}
+		return err
+	}, nil
+}
+
+// killLatency starts the probe, lets a goroutine park in its Wait (the C
+// floor sleeps as long), kills it and returns the time from the kill to the
+// return of that Wait.
+func killLatency(backend procfd.Backend, prog string) (time.Duration, error) {
+	h, err := procfd.Start(prog, []string{prog}, &procfd.Attr{Backend: backend})
+	if err != nil {
+		return 0, err
+	}
+	defer h.Close()
+	returned := make(chan time.Time, 1)
+	go func() {
+		h.Wait(context.Background())
+		returned <- time.Now()
+	}()
+	time.Sleep(500 * time.Microsecond)
+	t0 := time.Now()
+	if err := h.Kill(); err != nil {
+		return 0, err
+	}
+	t1 := <-returned
+	st, err := h.Wait(context.Background())
+	if err == nil && st.Signal != syscall.SIGKILL {
+		err = fmt.Errorf("probe: %v, not killed", st)
+	}
+	return t1.Sub(t0), err
+}
+
+// settledThreads waits until the thread count stops growing (os/exec's
+// waiters take a thread each, a few at a time) and returns it.
+func settledThreads() int {
+	last, same := procStatus("Threads"), 0
+	for deadline := time.Now().Add(5 * time.Second); same < 3 && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+		if t := procStatus("Threads"); t != last {
+			last, same = t, 0
+		} else {
+			same++
+		}
+	}
+	return last
+}
+
+// procStatus reads a "Field: N ..." line of /proc/self/status.
+func procStatus(field string) int {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		panic(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), field+":"); ok {
+			if v, err := strconv.Atoi(strings.Fields(rest)[0]); err == nil {
+				return v
+			}
+		}
+	}
+	panic("no " + field + " in /proc/self/status")
+}
