@@ -101,9 +101,9 @@ static int reap(int fd)
 	return si.si_code == CLD_EXITED && si.si_status == 0;
 }
 
-static void probe(int ep, const char *pause_prog)
+static void probe(int ep, const char *pause_prog, const posix_spawn_file_actions_t *fa)
 {
-	int fd = spawn_pidfd(pause_prog, NULL);
+	int fd = spawn_pidfd(pause_prog, fa);
 	watch(ep, fd, PROBE_TAG);
 	/* The Go side gives its waiting goroutine the same time to park. */
 	sleep_us(500);
@@ -134,7 +134,7 @@ int main(int argc, char **argv)
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) != 0)
 		die("pipe2", errno);
-	int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (devnull < 0)
 		die("/dev/null", errno);
 	posix_spawn_file_actions_t fa;
@@ -157,8 +157,15 @@ int main(int argc, char **argv)
 	}
 	printf("threads %ld\nrss_kib %ld\n", proc_status("Threads"), proc_status("VmRSS"));
 
+	/* The probes get /dev/null as stdin too, and so no pipe of ours. */
+	posix_spawn_file_actions_t probe_fa;
+	err = posix_spawn_file_actions_init(&probe_fa);
+	for (int i = 0; err == 0 && i < 3; i++)
+		err = posix_spawn_file_actions_adddup2(&probe_fa, devnull, i);
+	if (err != 0)
+		die("posix_spawn_file_actions", err);
 	for (long i = 0; i < probes; i++)
-		probe(ep, argv[3]);
+		probe(ep, argv[3], &probe_fa);
 
 	long long t0 = now_ns();
 	if (close(p[1]) != 0)

@@ -10,7 +10,7 @@
 //
 // Each measurement is a process of its own: the C programs of tests/bench/c,
 // which it compiles with cc, tests/bench/python/waiters.py, or this binary
-// again as a worker ("benchtable worker spawn|wait ..."). ./build.sh bench
+// again as a worker ("benchtable worker spawn|heap|wait ..."). ./build.sh bench
 // builds libprocfd.so first and runs it; the environment variables of
 // config.go size a run.
 //
@@ -47,6 +47,8 @@ func worker(kind string, args []string) error {
 	switch kind {
 	case "spawn":
 		return workerSpawn(args)
+	case "heap":
+		return workerHeap(args)
 	case "wait":
 		return workerWait(args)
 	}

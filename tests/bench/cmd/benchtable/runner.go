@@ -16,13 +16,18 @@ import (
 	"time"
 )
 
-// A job is one measurement: a program run in a process of its own, so that
-// no figure inherits another's threads, heap, signal handlers or children.
-// It prints "key value" lines; a key may repeat (lat_us, one per sample).
+// A job is one measurement, which returns its figures by name.
 type job struct {
 	name string
-	argv []string
-	env  []string // added to the driver's environment
+	run  func() (map[string]float64, error)
+}
+
+// cmdJob is a measurement by a program run in a process of its own, so that
+// no figure inherits another's threads, heap, signal handlers or children.
+// The program prints "key value" lines; a key may repeat (lat_us, one line
+// per sample). env is added to the driver's environment.
+func cmdJob(name string, argv []string, env ...string) job {
+	return job{name: name, run: func() (map[string]float64, error) { return runCmd(argv, env) }}
 }
 
 // results holds, per job and key, one figure per repetition.
@@ -42,9 +47,11 @@ func runAlternating(label string, reps int, jobs []job, res results, failures *[
 		fmt.Fprintf(os.Stderr, "  %s: repetition %d of %d\n", label, rep+1, reps)
 		for i := range jobs {
 			j := jobs[(i+rep)%len(jobs)]
-			figures, err := runJob(j)
+			figures, err := j.run()
 			if err != nil {
-				*failures = append(*failures, fmt.Sprintf("%s: %v", j.name, err))
+				f := fmt.Sprintf("%s: %v", j.name, err)
+				fmt.Fprintln(os.Stderr, "  failed:", f)
+				*failures = append(*failures, f)
 				continue
 			}
 			if res[j.name] == nil {
@@ -57,30 +64,28 @@ func runAlternating(label string, reps int, jobs []job, res results, failures *[
 	}
 }
 
-// runJob runs j and returns its figures. The samples of a repeated key
+// runCmd runs argv and returns its figures. The samples of a repeated key
 // become its p50 and p99 (lat_us: lat_us_p50, lat_us_p99).
-func runJob(j job) (map[string]float64, error) {
+func runCmd(argv, env []string) (map[string]float64, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), jobTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, j.argv[0], j.argv[1:]...)
-	cmd.Env = append(os.Environ(), j.env...)
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.Env = append(os.Environ(), env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	// A grandchild left holding our pipes must not hold the run up.
+	cmd.WaitDelay = 5 * time.Second
 	if err := cmd.Run(); err != nil {
 		return nil, fmt.Errorf("%v: %s", err, firstLine(stderr.String()))
 	}
 	samples := map[string][]float64{}
 	sc := bufio.NewScanner(&stdout)
 	for sc.Scan() {
-		f := strings.Fields(sc.Text())
-		if len(f) != 2 {
-			return nil, fmt.Errorf("unexpected output line %q", sc.Text())
-		}
-		v, err := strconv.ParseFloat(f[1], 64)
+		key, v, err := parseFigure(sc.Text())
 		if err != nil {
-			return nil, fmt.Errorf("unexpected output line %q", sc.Text())
+			return nil, err
 		}
-		samples[f[0]] = append(samples[f[0]], v)
+		samples[key] = append(samples[key], v)
 	}
 	figures := map[string]float64{}
 	for k, vs := range samples {
@@ -92,6 +97,17 @@ func runJob(j job) (map[string]float64, error) {
 		figures[k+"_p99"] = percentile(vs, 99)
 	}
 	return figures, nil
+}
+
+// parseFigure reads a "key value" line.
+func parseFigure(line string) (string, float64, error) {
+	f := strings.Fields(line)
+	if len(f) == 2 {
+		if v, err := strconv.ParseFloat(f[1], 64); err == nil {
+			return f[0], v, nil
+		}
+	}
+	return "", 0, fmt.Errorf("unexpected output line %q", line)
 }
 
 // median of the repetitions of job's key; NaN if none ran.

@@ -20,14 +20,14 @@ type bench struct {
 	rows     []row
 }
 
-func (b *bench) goSpawn(name, peer, prog string, n, par, heapGiB int) job {
-	return job{name: name, argv: []string{b.self, "worker", "spawn", "-peer", peer, "-prog", prog,
-		"-n", strconv.Itoa(n), "-par", strconv.Itoa(par), "-heap", strconv.Itoa(heapGiB)}}
+func (b *bench) goSpawn(name, peer, prog string, n, par int) job {
+	return cmdJob(name, []string{b.self, "worker", "spawn", "-peer", peer, "-prog", prog,
+		"-n", strconv.Itoa(n), "-par", strconv.Itoa(par)})
 }
 
 func (b *bench) goWait(name, peer string, n, probes int) job {
-	return job{name: name, argv: []string{b.self, "worker", "wait", "-peer", peer,
-		"-n", strconv.Itoa(n), "-probes", strconv.Itoa(probes), "-pause", b.progs.pause}}
+	return cmdJob(name, []string{b.self, "worker", "wait", "-peer", peer,
+		"-n", strconv.Itoa(n), "-probes", strconv.Itoa(probes), "-pause", b.progs.pause})
 }
 
 // pair adds a row of procfd's job beside a peer's, both medians of key.
@@ -54,13 +54,13 @@ func (b *bench) spawnOneAtATime() {
 		}
 		n := strconv.Itoa(b.cfg.spawns)
 		if b.progs.spawnLoop != "" {
-			jobs = append(jobs, job{name: "1 c " + p.label, argv: []string{b.progs.spawnLoop, p.path, n}})
+			jobs = append(jobs, cmdJob("1 c "+p.label, []string{b.progs.spawnLoop, p.path, n}))
 		}
 		if b.progs.capiLoop != "" {
-			jobs = append(jobs, job{name: "1 capi " + p.label, argv: []string{b.progs.capiLoop, p.path, n}})
+			jobs = append(jobs, cmdJob("1 capi "+p.label, []string{b.progs.capiLoop, p.path, n}))
 		}
 		for _, peer := range []string{"exec", "pidfd", "pipe"} {
-			jobs = append(jobs, b.goSpawn("1 "+peer+" "+p.label, peer, p.path, b.cfg.spawns, 1, 0))
+			jobs = append(jobs, b.goSpawn("1 "+peer+" "+p.label, peer, p.path, b.cfg.spawns, 1))
 		}
 	}
 	runAlternating("1 spawn+wait", b.cfg.reps, jobs, b.res, &b.failures)
@@ -97,7 +97,7 @@ func (b *bench) spawnParallel() {
 	var jobs []job
 	for _, par := range pars {
 		for _, peer := range []string{"exec", "pidfd", "pipe"} {
-			jobs = append(jobs, b.goSpawn(fmt.Sprintf("2 %s %d", peer, par), peer, prog, b.cfg.parSpawns, par, 0))
+			jobs = append(jobs, b.goSpawn(fmt.Sprintf("2 %s %d", peer, par), peer, prog, b.cfg.parSpawns, par))
 		}
 	}
 	runAlternating("2 spawns in parallel", b.cfg.reps, jobs, b.res, &b.failures)
@@ -114,7 +114,9 @@ func (b *bench) spawnParallel() {
 }
 
 // spawnBigParent is section 3: spawn and wait from a parent with 0, 1 and
-// 4 GiB of touched heap, each size in a process of its own.
+// 4 GiB of touched heap, each size in a process of its own (workerHeap)
+// that is set up once and then asked for one figure at a time, the sizes
+// and peers taking turns.
 func (b *bench) spawnBigParent() {
 	prog := b.progs.trivial
 	if prog == "" {
@@ -126,12 +128,32 @@ func (b *bench) spawnBigParent() {
 	}
 	name := func(peer string, gib int) string { return fmt.Sprintf("3 %s %d", peer, gib) }
 	var jobs []job
+	var servers []*server
 	for _, gib := range b.cfg.heapsGiB {
+		srv, err := startServer([]string{b.self, "worker", "heap", "-prog", prog,
+			"-n", strconv.Itoa(b.cfg.spawns), "-heap", strconv.Itoa(gib)})
+		if err != nil {
+			b.failures = append(b.failures, fmt.Sprintf("section 3, %d GiB: %v", gib, err))
+			continue
+		}
+		servers = append(servers, srv)
 		for _, p := range peers {
-			jobs = append(jobs, b.goSpawn(name(p.peer, gib), p.peer, prog, b.cfg.spawns, 1, gib))
+			jobs = append(jobs, job{name: name(p.peer, gib), run: func() (map[string]float64, error) { return srv.ask(p.peer) }})
+		}
+	}
+	// The heaps are touched at once, on both cores; measuring starts when
+	// all are ready.
+	for _, srv := range servers {
+		if err := <-srv.ready; err != nil {
+			b.failures = append(b.failures, fmt.Sprintf("section 3 worker: %v", err))
 		}
 	}
 	runAlternating("3 big parent", b.cfg.reps, jobs, b.res, &b.failures)
+	for _, srv := range servers {
+		if err := srv.stop(); err != nil {
+			b.failures = append(b.failures, fmt.Sprintf("section 3 worker: %v", err))
+		}
+	}
 	for _, gib := range b.cfg.heapsGiB[1:] {
 		m := fmt.Sprintf("µs per spawn, %d GiB heap over none", gib)
 		for _, p := range peers {
@@ -150,7 +172,7 @@ func (b *bench) waiting() {
 	n, small, nx := b.cfg.waiters, b.cfg.waitersSmall, b.cfg.execWaiters
 	floor := b.progs.epollWaiters != "" && b.progs.pause != ""
 	cJob := func(name string, n, probes int) job {
-		return job{name: name, argv: []string{b.progs.epollWaiters, strconv.Itoa(n), strconv.Itoa(probes), b.progs.pause}}
+		return cmdJob(name, []string{b.progs.epollWaiters, strconv.Itoa(n), strconv.Itoa(probes), b.progs.pause})
 	}
 	var jobs []job
 	if floor {
@@ -236,8 +258,8 @@ func (b *bench) python() {
 	}
 	n := strconv.Itoa(b.cfg.pyWaiters)
 	jobs := []job{
-		{name: "6 asyncio", argv: []string{"python3", script, "asyncio", n}, env: env},
-		{name: "6 procfd", argv: []string{"python3", script, "procfd", n}, env: env},
+		cmdJob("6 asyncio", []string{"python3", script, "asyncio", n}, env...),
+		cmdJob("6 procfd", []string{"python3", script, "procfd", n}, env...),
 	}
 	runAlternating("6 python", b.cfg.reps, jobs, b.res, &b.failures)
 	m := "Python, " + count(b.cfg.pyWaiters) + " waiters: "

@@ -3,9 +3,11 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"flag"
 	"fmt"
+	"os"
 	"os/exec"
 	"runtime"
 	"sync"
@@ -14,17 +16,15 @@ import (
 	"github.com/procfd/procfd"
 )
 
-// workerSpawn is the Go side of sections 1 to 3: spawn and wait for a
-// program n times, from par goroutines, in a parent holding heapGiB of
-// touched heap. It prints us_per_spawn (wall time over spawns) and
-// spawns_per_s.
+// workerSpawn is the Go side of sections 1 and 2: spawn and wait for a
+// program n times, from par goroutines. It prints us_per_spawn (wall time
+// over spawns) and spawns_per_s.
 func workerSpawn(args []string) error {
 	fs := flag.NewFlagSet("spawn", flag.ContinueOnError)
 	peer := fs.String("peer", "pidfd", "pidfd, pipe or exec")
 	prog := fs.String("prog", "", "program to spawn")
 	n := fs.Int("n", 400, "spawns measured")
 	par := fs.Int("par", 1, "goroutines spawning at once")
-	heapGiB := fs.Int("heap", 0, "GiB of touched heap in the parent")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -32,18 +32,81 @@ func workerSpawn(args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := warmUp(spawn); err != nil {
+		return err
+	}
+	total, elapsed, err := spawnLoop(spawn, *n, *par)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("us_per_spawn %.3f\n", float64(elapsed.Microseconds())/float64(total))
+	fmt.Printf("spawns_per_s %.1f\n", float64(total)/elapsed.Seconds())
+	return nil
+}
+
+// workerHeap is the Go side of section 3. Touching gigabytes of fresh
+// memory costs seconds per GiB on a virtual machine, far more than the
+// spawns measured, so the heap is made once and the process then serves:
+// each line "PEER" on stdin is answered with the us_per_spawn of n spawns
+// by that peer. The driver asks the 0, 1 and 4 GiB servers in turn, which
+// keeps the sizes alternating. The peers share the process, and so the
+// pipe backend's SIGCHLD handler once it is installed: alike at every size.
+func workerHeap(args []string) error {
+	fs := flag.NewFlagSet("heap", flag.ContinueOnError)
+	prog := fs.String("prog", "", "program to spawn")
+	n := fs.Int("n", 400, "spawns per answer")
+	heapGiB := fs.Int("heap", 0, "GiB of touched heap in the parent")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	spawners := map[string]func() error{}
+	for _, peer := range []string{"pidfd", "pipe", "exec"} {
+		spawn, err := spawner(peer, *prog)
+		if err != nil {
+			return err
+		}
+		if err := warmUp(spawn); err != nil {
+			return err
+		}
+		spawners[peer] = spawn
+	}
 	heap := touchedHeap(*heapGiB)
-	// The first spawns fault in code and page cache: not what is measured.
+	fmt.Printf("ready %d\n", procStatus("VmRSS"))
+	in := bufio.NewScanner(os.Stdin)
+	for in.Scan() {
+		spawn := spawners[in.Text()]
+		if spawn == nil {
+			return fmt.Errorf("unknown peer %q", in.Text())
+		}
+		total, elapsed, err := spawnLoop(spawn, *n, 1)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("us_per_spawn %.3f\n", float64(elapsed.Microseconds())/float64(total))
+	}
+	runtime.KeepAlive(heap)
+	return in.Err()
+}
+
+// warmUp runs the first spawns, which fault in code and page cache: not
+// what is measured.
+func warmUp(spawn func() error) error {
 	for range 20 {
 		if err := spawn(); err != nil {
 			return err
 		}
 	}
-	per := max(*n / *par, 1)
-	errs := make(chan error, *par)
+	return nil
+}
+
+// spawnLoop spawns n times in all from par goroutines and returns how many
+// it did and the wall time they took.
+func spawnLoop(spawn func() error, n, par int) (int, time.Duration, error) {
+	per := max(n/par, 1)
+	errs := make(chan error, par)
 	var wg sync.WaitGroup
 	t0 := time.Now()
-	for range *par {
+	for range par {
 		wg.Go(func() {
 			for range per {
 				if err := spawn(); err != nil {
@@ -56,26 +119,14 @@ func workerSpawn(args []string) error {
 	wg.Wait()
 	elapsed := time.Since(t0)
 	close(errs)
-	if err := <-errs; err != nil {
-		return err
-	}
-	total := per * *par
-	fmt.Printf("us_per_spawn %.3f\n", float64(elapsed.Microseconds())/float64(total))
-	fmt.Printf("spawns_per_s %.1f\n", float64(total)/elapsed.Seconds())
-	fmt.Printf("rss_kib %d\n", procStatus("VmRSS"))
-	runtime.KeepAlive(heap)
-	return nil
+	return per * par, elapsed, <-errs
 }
 
 // spawner returns one spawn and wait of prog, the way a user of each would
-// write it: procfd's Start, Wait and Close, or os/exec's Run.
+// write it: procfd's Start, Wait and Close, or os/exec's Run (which opens
+// /dev/null for the three standard descriptors it is not given: part of
+// what os/exec costs its users).
 func spawner(peer, prog string) (func() error, error) {
-	check := func(err error, ok bool, st any) error {
-		if err == nil && !ok {
-			err = fmt.Errorf("%s: %v", prog, st)
-		}
-		return err
-	}
 	switch peer {
 	case "exec":
 		return func() error { return exec.Command(prog).Run() }, nil
@@ -88,7 +139,10 @@ func spawner(peer, prog string) (func() error, error) {
 			}
 			defer h.Close()
 			st, err := h.Wait(context.Background())
-			return check(err, err == nil && st.Success(), st)
+			if err == nil && !st.Success() {
+				err = fmt.Errorf("%s: %v", prog, st)
+			}
+			return err
 		}, nil
 	}
 	return nil, fmt.Errorf("unknown peer %q", peer)

@@ -34,7 +34,7 @@ func workerWait(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	devnull, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func workerWait(args []string) error {
 	fmt.Printf("threads %d\nrss_kib %d\n", threads, procStatus("VmRSS"))
 
 	for range *probes {
-		lat, err := killLatency(procfd.Backend(*peer), *pause)
+		lat, err := killLatency(procfd.Backend(*peer), *pause, devnull)
 		if err != nil {
 			return err
 		}
@@ -105,9 +105,12 @@ func startCat(peer string, stdin, stdout *os.File) (func() error, error) {
 
 // killLatency starts the probe, lets a goroutine park in its Wait (the C
 // floor sleeps as long), kills it and returns the time from the kill to the
-// return of that Wait.
-func killLatency(backend procfd.Backend, prog string) (time.Duration, error) {
-	h, err := procfd.Start(prog, []string{prog}, &procfd.Attr{Backend: backend})
+// return of that Wait. The probe's stdio is /dev/null, as in the C floor:
+// none of the driver's pipes.
+func killLatency(backend procfd.Backend, prog string, devnull *os.File) (time.Duration, error) {
+	h, err := procfd.Start(prog, []string{prog}, &procfd.Attr{
+		Files: []*os.File{devnull, devnull, devnull}, Backend: backend,
+	})
 	if err != nil {
 		return 0, err
 	}
