@@ -1,6 +1,7 @@
-/* epoll_waiters N PROBES PAUSE: the C floor of waiting, one thread.
+/* epoll_waiters N PROBES PAUSE CHILD: the C floor of waiting, one thread.
  *
- * Spawns N /bin/cat children (posix_spawn) that read one shared pipe, opens
+ * Spawns N CHILD children (posix_spawn; reader.c, or /bin/cat) that read
+ * one shared pipe to its end, opens
  * a pidfd for each and waits for all of them with one epoll loop, reaping
  * with waitid(P_PIDFD), as an event loop written for the purpose would. It
  * prints, in the same "key value" lines as the Go worker:
@@ -9,7 +10,7 @@
  *   lat_us            PROBES times, one per line: a PAUSE child is spawned
  *                     beside the N, killed with SIGKILL, and the time from
  *                     the kill to the return of its waitid is taken;
- *   release_ms        from closing the pipe's write end (each cat then
+ *   release_ms        from closing the pipe's write end (each child then
  *                     reads end of file and exits) to the last reap.
  */
 #include "bench.h"
@@ -23,7 +24,7 @@
 
 extern char **environ;
 
-/* The epoll tag of the probe; the cats are tagged by their pidfd. */
+/* The epoll tag of the probe; the children are tagged by their pidfd. */
 #define PROBE_TAG (-1)
 
 /* What a "Field: N" line of /proc/self/status says. */
@@ -112,7 +113,7 @@ static void probe(int ep, const char *pause_prog, const posix_spawn_file_actions
 		die("pidfd_send_signal", errno);
 	struct epoll_event ev;
 	if (wait_events(ep, &ev, 1) != 1 || ev.data.fd != PROBE_TAG) {
-		fprintf(stderr, "a cat ended before its release\n");
+		fprintf(stderr, "a child ended before its release\n");
 		exit(2);
 	}
 	reap(fd);
@@ -124,8 +125,8 @@ static void probe(int ep, const char *pause_prog, const posix_spawn_file_actions
 
 int main(int argc, char **argv)
 {
-	if (argc != 4) {
-		fprintf(stderr, "usage: %s N PROBES PAUSE\n", argv[0]);
+	if (argc != 5) {
+		fprintf(stderr, "usage: %s N PROBES PAUSE CHILD\n", argv[0]);
 		return 2;
 	}
 	long n = arg_count(argv[1]), probes = arg_count(argv[2]);
@@ -152,7 +153,7 @@ int main(int argc, char **argv)
 		die("epoll_create1", errno);
 
 	for (long i = 0; i < n; i++) {
-		int fd = spawn_pidfd("/bin/cat", &fa);
+		int fd = spawn_pidfd(argv[4], &fa);
 		watch(ep, fd, fd);
 	}
 	printf("threads %ld\nrss_kib %ld\n", proc_status("Threads"), proc_status("VmRSS"));
@@ -185,7 +186,7 @@ int main(int argc, char **argv)
 	long long t1 = now_ns();
 	printf("release_ms %.3f\n", (double)(t1 - t0) / 1e6);
 	if (failed > 0) {
-		fprintf(stderr, "%ld cats did not exit 0\n", failed);
+		fprintf(stderr, "%ld children did not exit 0\n", failed);
 		return 2;
 	}
 	return 0;

@@ -83,6 +83,11 @@ func run(prefix, repo, work string) error {
 		fmt.Fprintf(os.Stderr, "benchtable: %s not built, its rows are skipped: %s\n", name, why)
 	}
 	facts := machineFacts()
+	reader := b.progs.reader
+	if reader != "/bin/cat" {
+		reader = "tests/bench/c/reader.c"
+	}
+	facts = append(facts, "awaited children (sections 4 to 6): "+reader+", which reads stdin to its end")
 	loadBefore := loadAverage()
 
 	steps := []struct {

@@ -44,7 +44,7 @@ func runAlternating(label string, reps int, jobs []job, res results, failures *[
 	t0 := time.Now()
 	defer func() { fmt.Fprintf(os.Stderr, "  %s: %s\n", label, time.Since(t0).Round(time.Second)) }()
 	for rep := range reps {
-		fmt.Fprintf(os.Stderr, "  %s: repetition %d of %d\n", label, rep+1, reps)
+		tRep := time.Now()
 		for i := range jobs {
 			j := jobs[(i+rep)%len(jobs)]
 			figures, err := j.run()
@@ -61,6 +61,7 @@ func runAlternating(label string, reps int, jobs []job, res results, failures *[
 				res[j.name][k] = append(res[j.name][k], v)
 			}
 		}
+		fmt.Fprintf(os.Stderr, "  %s: repetition %d of %d took %s\n", label, rep+1, reps, time.Since(tRep).Round(time.Second))
 	}
 }
 

@@ -27,7 +27,7 @@ func (b *bench) goSpawn(name, peer, prog string, n, par int) job {
 
 func (b *bench) goWait(name, peer string, n, probes int) job {
 	return cmdJob(name, []string{b.self, "worker", "wait", "-peer", peer,
-		"-n", strconv.Itoa(n), "-probes", strconv.Itoa(probes), "-pause", b.progs.pause})
+		"-n", strconv.Itoa(n), "-probes", strconv.Itoa(probes), "-pause", b.progs.pause, "-child", b.progs.reader})
 }
 
 // pair adds a row of procfd's job beside a peer's, both medians of key.
@@ -172,7 +172,7 @@ func (b *bench) waiting() {
 	n, small, nx := b.cfg.waiters, b.cfg.waitersSmall, b.cfg.execWaiters
 	floor := b.progs.epollWaiters != "" && b.progs.pause != ""
 	cJob := func(name string, n, probes int) job {
-		return cmdJob(name, []string{b.progs.epollWaiters, strconv.Itoa(n), strconv.Itoa(probes), b.progs.pause})
+		return cmdJob(name, []string{b.progs.epollWaiters, strconv.Itoa(n), strconv.Itoa(probes), b.progs.pause, b.progs.reader})
 	}
 	var jobs []job
 	if floor {
@@ -258,8 +258,8 @@ func (b *bench) python() {
 	}
 	n := strconv.Itoa(b.cfg.pyWaiters)
 	jobs := []job{
-		cmdJob("6 asyncio", []string{"python3", script, "asyncio", n}, env...),
-		cmdJob("6 procfd", []string{"python3", script, "procfd", n}, env...),
+		cmdJob("6 asyncio", []string{"python3", script, "asyncio", n, b.progs.reader}, env...),
+		cmdJob("6 procfd", []string{"python3", script, "procfd", n, b.progs.reader}, env...),
 	}
 	runAlternating("6 python", b.cfg.reps, jobs, b.res, &b.failures)
 	m := "Python, " + count(b.cfg.pyWaiters) + " waiters: "

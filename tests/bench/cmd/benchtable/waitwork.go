@@ -20,8 +20,8 @@ import (
 )
 
 // workerWait is the Go side of sections 4 and 5, and mirrors
-// c/epoll_waiters.c: n /bin/cat children read one shared pipe, each awaited
-// by a goroutine of its own calling Wait. It prints threads and rss_kib
+// c/epoll_waiters.c: n children (c/reader.c, or /bin/cat) read one shared
+// pipe, each awaited by a goroutine of its own calling Wait. It prints threads and rss_kib
 // while they wait, then lat_us for each of probes kills of one more child
 // (pause) while they wait, then release_ms: from closing the pipe to the
 // last Wait's return.
@@ -31,6 +31,7 @@ func workerWait(args []string) error {
 	n := fs.Int("n", 10000, "children awaited at once")
 	probes := fs.Int("probes", 0, "kills timed while they wait")
 	pause := fs.String("pause", "", "the probe program, which runs until killed")
+	child := fs.String("child", "/bin/cat", "the awaited program, which reads stdin to its end")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -45,7 +46,7 @@ func workerWait(args []string) error {
 	var reaped sync.WaitGroup
 	errs := make(chan error, *n)
 	for range *n {
-		wait, err := startCat(*peer, r, devnull)
+		wait, err := startReader(*peer, *child, r, devnull)
 		if err != nil {
 			return err
 		}
@@ -77,17 +78,17 @@ func workerWait(args []string) error {
 	return <-errs
 }
 
-// startCat starts one /bin/cat on stdin and returns what waits for it.
-func startCat(peer string, stdin, stdout *os.File) (func() error, error) {
+// startReader starts prog on stdin and returns what waits for it.
+func startReader(peer, prog string, stdin, stdout *os.File) (func() error, error) {
 	if peer == "exec" {
-		cmd := exec.Command("/bin/cat")
+		cmd := exec.Command(prog)
 		cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stdout
 		if err := cmd.Start(); err != nil {
 			return nil, err
 		}
 		return cmd.Wait, nil
 	}
-	h, err := procfd.Start("/bin/cat", []string{"cat"}, &procfd.Attr{
+	h, err := procfd.Start(prog, []string{prog}, &procfd.Attr{
 		Files: []*os.File{stdin, stdout, stdout}, Backend: procfd.Backend(peer),
 	})
 	if err != nil {
@@ -97,7 +98,7 @@ func startCat(peer string, stdin, stdout *os.File) (func() error, error) {
 		defer h.Close()
 		st, err := h.Wait(context.Background())
 		if err == nil && !st.Success() {
-			err = fmt.Errorf("cat: %v", st)
+			err = fmt.Errorf("%s: %v", prog, st)
 		}
 		return err
 	}, nil
