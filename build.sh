@@ -155,7 +155,8 @@ run_fuzz() {
 #   BENCH_PAR_SPAWNS      spawns per parallel measurement (600)
 #   BENCH_HEAPS_GIB       the parent's heap sizes, 0 first (0,1,4)
 #   BENCH_WAITERS         children awaited at once (10000)
-#   BENCH_WAITERS_SMALL   the other end of the RSS-per-handle difference (1000)
+#   BENCH_WAITERS_SMALL   the other end of the RSS-per-handle difference,
+#                         read in the same process on the way up (1000)
 #   BENCH_EXEC_WAITERS    os/exec's waiters, and procfd's beside them (2000)
 #   BENCH_LATENCY_SAMPLES kills timed per repetition and load (1000)
 #   BENCH_PY_WAITERS      children awaited from Python (2000)

@@ -19,7 +19,7 @@ type config struct {
 	parSpawns    int   // BENCH_PAR_SPAWNS: spawns per parallel measurement (section 2)
 	heapsGiB     []int // BENCH_HEAPS_GIB: parent heap sizes of section 3; 0 must be one
 	waiters      int   // BENCH_WAITERS: children awaited at once (sections 4, 5)
-	waitersSmall int   // BENCH_WAITERS_SMALL: the other end of the RSS difference
+	waitersSmall int   // BENCH_WAITERS_SMALL: the other end of the RSS difference, read in the same process
 	execWaiters  int   // BENCH_EXEC_WAITERS: os/exec's (and its procfd peer's) count
 	latSamples   int   // BENCH_LATENCY_SAMPLES: kills timed per repetition (section 5)
 	pyWaiters    int   // BENCH_PY_WAITERS: children awaited from Python (section 6)

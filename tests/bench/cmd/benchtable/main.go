@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -91,25 +92,29 @@ func run(prefix, repo, work string) error {
 	loadBefore := loadAverage()
 
 	steps := []struct {
-		on  bool
-		run func()
+		on   bool
+		name string
+		run  func()
 	}{
-		{cfg.sections[1], b.spawnOneAtATime},
-		{cfg.sections[2], b.spawnParallel},
-		{cfg.sections[3], b.spawnBigParent},
-		{cfg.sections[4] || cfg.sections[5], b.waiting},
-		{cfg.sections[6], b.python},
+		{cfg.sections[1], "1", b.spawnOneAtATime},
+		{cfg.sections[2], "2", b.spawnParallel},
+		{cfg.sections[3], "3", b.spawnBigParent},
+		{cfg.sections[4] || cfg.sections[5], "4-5", b.waiting},
+		{cfg.sections[6], "6", b.python},
 	}
+	took := "sections took"
 	for _, s := range steps {
 		if s.on {
+			t0 := time.Now()
 			s.run()
+			took += fmt.Sprintf(" %s: %s,", s.name, time.Since(t0).Round(time.Second))
 		}
 	}
 
 	facts = append(facts,
 		fmt.Sprintf("load average (1 min) %s at the start, %s at the end; each figure the median of %d repetitions, peers alternating with procfd",
 			loadBefore, loadAverage(), cfg.reps),
-		fmt.Sprintf("benchtable ran %s", time.Since(started).Round(time.Second)))
+		fmt.Sprintf("benchtable ran %s (%s)", time.Since(started).Round(time.Second), strings.TrimSuffix(took, ",")))
 	printTable(os.Stdout, facts, b.rows)
 	if len(b.failures) > 0 {
 		fmt.Println()

@@ -25,9 +25,9 @@ func (b *bench) goSpawn(name, peer, prog string, n, par int) job {
 		"-n", strconv.Itoa(n), "-par", strconv.Itoa(par)})
 }
 
-func (b *bench) goWait(name, peer string, n, probes int) job {
-	return cmdJob(name, []string{b.self, "worker", "wait", "-peer", peer,
-		"-n", strconv.Itoa(n), "-probes", strconv.Itoa(probes), "-pause", b.progs.pause, "-child", b.progs.reader})
+func (b *bench) goWait(name, peer string, n, small, probes int) job {
+	return cmdJob(name, []string{b.self, "worker", "wait", "-peer", peer, "-n", strconv.Itoa(n),
+		"-small", strconv.Itoa(small), "-probes", strconv.Itoa(probes), "-pause", b.progs.pause, "-child", b.progs.reader})
 }
 
 // pair adds a row of procfd's job beside a peer's, both medians of key.
@@ -179,20 +179,17 @@ func (b *bench) waiting() {
 		jobs = append(jobs, cJob("4 c big", n, probes))
 	}
 	for _, be := range backends {
-		jobs = append(jobs, b.goWait("4 "+be.peer+" big", be.peer, n, probes))
-		if b.cfg.sections[4] {
-			jobs = append(jobs, b.goWait("4 "+be.peer+" small", be.peer, small, 0))
-		}
+		jobs = append(jobs, b.goWait("4 "+be.peer+" big", be.peer, n, small, probes))
 	}
 	if b.cfg.sections[4] {
-		jobs = append(jobs, b.goWait("4 pidfd exec-size", "pidfd", nx, 0), b.goWait("4 exec exec-size", "exec", nx, 0))
+		jobs = append(jobs, b.goWait("4 pidfd exec-size", "pidfd", nx, 0, 0), b.goWait("4 exec exec-size", "exec", nx, 0, 0))
 	}
 	if b.cfg.sections[5] {
 		if floor {
 			jobs = append(jobs, cJob("5 c idle", 0, probes))
 		}
 		for _, be := range backends {
-			jobs = append(jobs, b.goWait("5 "+be.peer+" idle", be.peer, 0, probes))
+			jobs = append(jobs, b.goWait("5 "+be.peer+" idle", be.peer, 0, 0, probes))
 		}
 	}
 	runAlternating("4-5 waiting", b.cfg.reps, jobs, b.res, &b.failures)
@@ -215,10 +212,9 @@ func (b *bench) waitingRows(floor bool, n, small, nx int) {
 			b.skip("4", "release to all reaped, C floor", b.progs.skipped["epoll_waiters"])
 		}
 		b.pair("4", count(n)+" waiters: OS threads while waiting", be.label, big, floorLabel, "4 c big", "threads", "≤ 16 threads")
-		perHandle := (b.res.median(big, "rss_kib") - b.res.median("4 "+be.peer+" small", "rss_kib")) / float64(n-small)
 		b.rows = append(b.rows, row{section: "4",
 			measure: fmt.Sprintf("parent RSS per waiting handle, KiB ((RSS at %s − at %s) / %s)", count(n), count(small), count(n-small)),
-			subject: be.label, subj: perHandle, target: "≤ 4 KiB"})
+			subject: be.label, subj: b.res.median(big, "rss_per_handle_kib"), target: "≤ 4 KiB"})
 	}
 	m := count(nx) + " waiters: "
 	b.pair("4", m+"OS threads while waiting", "pidfd", "4 pidfd exec-size", "Go os/exec", "4 exec exec-size", "threads", "")

@@ -21,9 +21,11 @@ import (
 
 // workerWait is the Go side of sections 4 and 5, and mirrors
 // c/epoll_waiters.c: n children (c/reader.c, or /bin/cat) read one shared
-// pipe, each awaited by a goroutine of its own calling Wait. It prints threads and rss_kib
-// while they wait, then lat_us for each of probes kills of one more child
-// (pause) while they wait, then release_ms: from closing the pipe to the
+// pipe, each awaited by a goroutine of its own calling Wait. It prints
+// threads and rss_kib while they wait, and with -small the parent's RSS
+// per waiting handle, (RSS at n - RSS at small) / (n - small), both read in
+// this process; then lat_us for each of probes kills of one more child
+// (pause) while they wait; then release_ms: from closing the pipe to the
 // last Wait's return.
 func workerWait(args []string) error {
 	fs := flag.NewFlagSet("wait", flag.ContinueOnError)
@@ -32,6 +34,7 @@ func workerWait(args []string) error {
 	probes := fs.Int("probes", 0, "kills timed while they wait")
 	pause := fs.String("pause", "", "the probe program, which runs until killed")
 	child := fs.String("child", "/bin/cat", "the awaited program, which reads stdin to its end")
+	small := fs.Int("small", 0, "the count at which RSS is read first, for the RSS per handle")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -45,7 +48,12 @@ func workerWait(args []string) error {
 	}
 	var reaped sync.WaitGroup
 	errs := make(chan error, *n)
-	for range *n {
+	rssSmall := 0
+	for i := range *n {
+		if i == *small && i > 0 {
+			settledThreads()
+			rssSmall = settledRSS()
+		}
 		wait, err := startReader(*peer, *child, r, devnull)
 		if err != nil {
 			return err
@@ -57,10 +65,11 @@ func workerWait(args []string) error {
 		})
 	}
 	threads := settledThreads()
-	// What the waiters hold, not the garbage their spawning left: the
-	// collector runs and hands freed memory back before RSS is read.
-	debug.FreeOSMemory()
-	fmt.Printf("threads %d\nrss_kib %d\n", threads, procStatus("VmRSS"))
+	rss := settledRSS()
+	fmt.Printf("threads %d\nrss_kib %d\n", threads, rss)
+	if rssSmall > 0 {
+		fmt.Printf("rss_per_handle_kib %.3f\n", float64(rss-rssSmall)/float64(*n-*small))
+	}
 
 	for range *probes {
 		lat, err := killLatency(procfd.Backend(*peer), *pause, devnull)
@@ -132,6 +141,13 @@ func killLatency(backend procfd.Backend, prog string, devnull *os.File) (time.Du
 		err = fmt.Errorf("probe: %v, not killed", st)
 	}
 	return t1.Sub(t0), err
+}
+
+// settledRSS is the RSS of what the waiters hold, not of the garbage their
+// spawning left: the collector runs and hands freed memory back first.
+func settledRSS() int {
+	debug.FreeOSMemory()
+	return procStatus("VmRSS")
 }
 
 // settledThreads waits until the thread count stops growing (os/exec's
