@@ -16,7 +16,7 @@
 #                       counts, left out)
 #   ./build.sh fuzz     the fuzzing alone; go test runs the committed
 #                       corpus (bind/testdata/fuzz) in any case
-#   ./build.sh bench    run the benchmarks (spawn cost, 10,000 waiters)
+#   ./build.sh bench    the side-by-side benchmark table (issue 9; under 10 min)
 #   ./build.sh lib [OUTDIR]
 #                       build libprocfd.so alone, by the one recipe that this
 #                       script, CMakeLists.txt and tests/capi all use, into
@@ -145,12 +145,36 @@ run_fuzz() {
 	"$GO" test -run '^$' -fuzz '^FuzzCABI$' -fuzztime "${FUZZTIME:-60s}" ./bind
 }
 
+# run_bench prints one markdown table: procfd beside C posix_spawn, a
+# one-thread C epoll loop over pidfds, os/exec and Python's asyncio, each
+# figure the median of repetitions in which procfd and its peers take turns
+# (tests/bench/cmd/benchtable; the C programs of tests/bench/c are compiled
+# here with cc). It builds libprocfd.so into a temporary prefix, so build/
+# stays as it is. Sizes, for a quick look at the instrument itself:
+#   BENCH_SECTIONS        sections to run (default 1,2,3,4,5,6)
+#   BENCH_REPS            repetitions per figure (5)
+#   BENCH_SPAWNS          spawns per one-at-a-time measurement (400)
+#   BENCH_PAR_SPAWNS      spawns per parallel measurement (600)
+#   BENCH_HEAPS_GIB       the parent's heap sizes, 0 first (0,1,4)
+#   BENCH_WAITERS         children awaited at once (10000)
+#   BENCH_WAITERS_SMALL   the other end of the RSS-per-handle difference,
+#                         read in the same process on the way up (1000)
+#   BENCH_EXEC_WAITERS    os/exec's waiters, and procfd's beside them (2000)
+#   BENCH_LATENCY_SAMPLES kills timed per repetition and load (1000)
+#   BENCH_PY_WAITERS      children awaited from Python (2000)
+# The go test benchmarks of tests/bench stay for profiling (go test -bench
+# SpawnWait -cpuprofile ...).
 run_bench() {
-	build
-	step "benchmarks (tests/bench)"
-	"$GO" test -run '^$' -bench 'SpawnWait' -benchtime "${BENCHTIME:-1000x}" ./tests/bench/
-	# One round each: a round is 10,000 (or 2,000) processes.
-	"$GO" test -run '^$' -bench 'Waiters' -benchtime 1x ./tests/bench/
+	# Global: the EXIT trap runs after this function's locals are gone.
+	bench_tmp=$(mktemp -d)
+	trap 'rm -rf "$bench_tmp"' EXIT
+	build_library "$bench_tmp/prefix"
+	"$GO" build -o "$bench_tmp/benchtable" ./tests/bench/cmd/benchtable
+	step "benchmark table (tests/bench/cmd/benchtable)"
+	local rc=0
+	"$bench_tmp/benchtable" -prefix "$bench_tmp/prefix" -repo . -work "$bench_tmp" || rc=$?
+	step "./build.sh bench took ${SECONDS}s"
+	return $rc
 }
 
 case "${1:-all}" in

@@ -2,7 +2,10 @@
 
 // Package bench measures procfd against os/exec: the cost of a spawn and
 // wait, how it grows with the parent's memory, and what awaiting many
-// processes at once costs in threads and memory. Run with ./build.sh bench.
+// processes at once costs in threads and memory. These go test benchmarks
+// are for profiling one case (go test -bench SpawnWait -cpuprofile ...);
+// ./build.sh bench runs cmd/benchtable, which sets every case beside its
+// peers (C, os/exec, asyncio) in one table.
 package bench
 
 import (

@@ -1,0 +1,42 @@
+/* capi_spawn_loop PROG N: procfd through its C ABI, as a C program uses it.
+ * The same loop as posix_spawn_loop.c, with procfd_spawn, procfd_wait and
+ * procfd_close; prints "us_per_spawn X". */
+#include "bench.h"
+#include "procfd.h"
+
+static void spawn_wait(const char *prog)
+{
+	char *argv[] = {(char *)prog, NULL};
+	procfd_t *h;
+	int rc = procfd_spawn(&h, prog, argv, NULL, NULL);
+	if (rc < 0)
+		die("procfd_spawn", -rc);
+	procfd_status_t st;
+	rc = procfd_wait(h, -1, &st);
+	if (rc < 0)
+		die("procfd_wait", -rc);
+	if (!st.exited || st.code != 0) {
+		fprintf(stderr, "%s: exited %d code %d signal %d\n", prog, st.exited, st.code, st.signal);
+		exit(2);
+	}
+	rc = procfd_close(h);
+	if (rc < 0)
+		die("procfd_close", -rc);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s PROG N\n", argv[0]);
+		return 2;
+	}
+	long n = arg_count(argv[2]);
+	for (int i = 0; i < 20; i++)
+		spawn_wait(argv[1]);
+	long long t0 = now_ns();
+	for (long i = 0; i < n; i++)
+		spawn_wait(argv[1]);
+	long long t1 = now_ns();
+	printf("us_per_spawn %.3f\n", (double)(t1 - t0) / 1e3 / (double)n);
+	return 0;
+}
