@@ -153,6 +153,8 @@ run_fuzz() {
 # stays as it is. Sizes, for a quick look at the instrument itself:
 #   BENCH_SECTIONS        sections to run (default 1,2,3,4,5,6)
 #   BENCH_REPS            repetitions per figure (5)
+#   BENCH_WAIT_REPS       the same for sections 4 to 6 (BENCH_REPS), whose
+#                         repetitions start some 40,000 children each
 #   BENCH_SPAWNS          spawns per one-at-a-time measurement (400)
 #   BENCH_PAR_SPAWNS      spawns per parallel measurement (600)
 #   BENCH_HEAPS_GIB       the parent's heap sizes, 0 first (0,1,4)

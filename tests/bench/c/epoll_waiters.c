@@ -42,7 +42,8 @@ static long proc_status(const char *field)
 			break;
 		}
 	}
-	fclose(f);
+	if (fclose(f) != 0)
+		die("/proc/self/status", errno);
 	if (v < 0) {
 		fprintf(stderr, "no %s in /proc/self/status\n", field);
 		exit(2);

@@ -15,6 +15,7 @@ import (
 // minutes on two unloaded cores.
 type config struct {
 	reps         int   // BENCH_REPS: repetitions; each figure is their median
+	waitReps     int   // BENCH_WAIT_REPS: the same for sections 4 to 6 (default BENCH_REPS), whose repetitions start tens of thousands of children
 	spawns       int   // BENCH_SPAWNS: spawns per one-at-a-time measurement (sections 1, 3)
 	parSpawns    int   // BENCH_PAR_SPAWNS: spawns per parallel measurement (section 2)
 	heapsGiB     []int // BENCH_HEAPS_GIB: parent heap sizes of section 3; 0 must be one
@@ -38,6 +39,7 @@ func loadConfig() (config, error) {
 		pyWaiters:    envInt("BENCH_PY_WAITERS", 2000),
 		sections:     map[int]bool{},
 	}
+	c.waitReps = envInt("BENCH_WAIT_REPS", c.reps)
 	heaps, err := envList("BENCH_HEAPS_GIB", "0,1,4")
 	if err != nil {
 		return c, err
@@ -50,8 +52,8 @@ func loadConfig() (config, error) {
 	for _, s := range secs {
 		c.sections[s] = true
 	}
-	if c.reps < 1 {
-		return c, fmt.Errorf("BENCH_REPS must be at least 1")
+	if c.reps < 1 || c.waitReps < 1 {
+		return c, fmt.Errorf("BENCH_REPS and BENCH_WAIT_REPS must be at least 1")
 	}
 	if c.sections[3] && (len(c.heapsGiB) == 0 || c.heapsGiB[0] != 0) {
 		return c, fmt.Errorf("BENCH_HEAPS_GIB must start with 0, the size the others are compared with")

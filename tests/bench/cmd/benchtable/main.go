@@ -112,8 +112,8 @@ func run(prefix, repo, work string) error {
 	}
 
 	facts = append(facts,
-		fmt.Sprintf("load average (1 min) %s at the start, %s at the end; each figure the median of %d repetitions, peers alternating with procfd",
-			loadBefore, loadAverage(), cfg.reps),
+		fmt.Sprintf("load average (1 min) %s at the start, %s at the end; each figure the median of %s, peers alternating with procfd",
+			loadBefore, loadAverage(), repetitions(cfg)),
 		fmt.Sprintf("benchtable ran %s (%s)", time.Since(started).Round(time.Second), strings.TrimSuffix(took, ",")))
 	printTable(os.Stdout, facts, b.rows)
 	if len(b.failures) > 0 {
@@ -124,4 +124,11 @@ func run(prefix, repo, work string) error {
 		return fmt.Errorf("%d measurements failed", len(b.failures))
 	}
 	return nil
+}
+
+func repetitions(cfg config) string {
+	if cfg.waitReps == cfg.reps {
+		return fmt.Sprintf("%d repetitions", cfg.reps)
+	}
+	return fmt.Sprintf("%d repetitions (sections 4 to 6: %d)", cfg.reps, cfg.waitReps)
 }

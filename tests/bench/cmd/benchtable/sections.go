@@ -192,7 +192,7 @@ func (b *bench) waiting() {
 			jobs = append(jobs, b.goWait("5 "+be.peer+" idle", be.peer, 0, 0, probes))
 		}
 	}
-	runAlternating("4-5 waiting", b.cfg.reps, jobs, b.res, &b.failures)
+	runAlternating("4-5 waiting", b.cfg.waitReps, jobs, b.res, &b.failures)
 
 	if b.cfg.sections[4] {
 		b.waitingRows(floor, n, small, nx)
@@ -257,7 +257,7 @@ func (b *bench) python() {
 		cmdJob("6 asyncio", []string{"python3", script, "asyncio", n, b.progs.reader}, env...),
 		cmdJob("6 procfd", []string{"python3", script, "procfd", n, b.progs.reader}, env...),
 	}
-	runAlternating("6 python", b.cfg.reps, jobs, b.res, &b.failures)
+	runAlternating("6 python", b.cfg.waitReps, jobs, b.res, &b.failures)
 	m := "Python, " + count(b.cfg.pyWaiters) + " waiters: "
 	peer := "asyncio.create_subprocess_exec"
 	b.pair("6", m+"OS threads while waiting", "wait_async", "6 procfd", peer, "6 asyncio", "threads", "")
