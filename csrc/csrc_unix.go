@@ -47,10 +47,7 @@ func SigchldOwnerNow() SigchldOwner {
 // unless it set exactly that value.
 func RaisedNofile() *syscall.Rlimit {
 	var start C.struct_rlimit
-	if C.pfd_raised_nofile(&start) == 0 {
-		return nil
-	}
-	return &syscall.Rlimit{Cur: uint64(start.rlim_cur), Max: uint64(start.rlim_max)}
+	return goRlimit(C.pfd_raised_nofile(&start), &start)
 }
 
 // TakeRaisedNofile is RaisedNofile, once: after it, RaisedNofile returns
@@ -58,8 +55,14 @@ func RaisedNofile() *syscall.Rlimit {
 // undo, and its children get whatever limit the host sets.
 func TakeRaisedNofile() *syscall.Rlimit {
 	var start C.struct_rlimit
-	if C.pfd_take_raised_nofile(&start) == 0 {
+	return goRlimit(C.pfd_take_raised_nofile(&start), &start)
+}
+
+// goRlimit is the limit a pfd_*raised_nofile call filled in, or nil if it
+// returned 0.
+func goRlimit(raised C.int, lim *C.struct_rlimit) *syscall.Rlimit {
+	if raised == 0 {
 		return nil
 	}
-	return &syscall.Rlimit{Cur: uint64(start.rlim_cur), Max: uint64(start.rlim_max)}
+	return &syscall.Rlimit{Cur: uint64(lim.rlim_cur), Max: uint64(lim.rlim_max)}
 }

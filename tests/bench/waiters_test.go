@@ -3,40 +3,16 @@
 package bench
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
 	"os/exec"
-	"strconv"
-	"strings"
 	"sync"
 	"testing"
 
 	"github.com/procfd/procfd"
+	"github.com/procfd/procfd/tests/internal/procstat"
 )
-
-// procStatus reads a "Name: N ..." field of /proc/self/status.
-func procStatus(b *testing.B, field string) int {
-	b.Helper()
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	s := bufio.NewScanner(f)
-	for s.Scan() {
-		if rest, ok := strings.CutPrefix(s.Text(), field+":"); ok {
-			n, err := strconv.Atoi(strings.Fields(rest)[0])
-			if err != nil {
-				b.Fatal(err)
-			}
-			return n
-		}
-	}
-	b.Fatalf("no %s in /proc/self/status", field)
-	return 0
-}
 
 // awaitMany starts n /bin/cat children reading one pipe, waits for all of
 // them at once from n goroutines, and reports the process's threads and
@@ -65,8 +41,8 @@ func awaitMany(b *testing.B, n int, start func(stdin, stdout *os.File) (wait fun
 			})
 		}
 		started.Wait()
-		b.ReportMetric(float64(procStatus(b, "Threads")), "threads")
-		b.ReportMetric(float64(procStatus(b, "VmRSS"))/1024, "RSS-MiB")
+		b.ReportMetric(float64(procstat.Threads()), "threads")
+		b.ReportMetric(float64(procstat.RSSKiB())/1024, "RSS-MiB")
 		w.Close()
 		finished.Wait()
 		r.Close()

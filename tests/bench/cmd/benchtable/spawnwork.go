@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/procfd/procfd"
+	"github.com/procfd/procfd/tests/internal/procstat"
 )
 
 // workerSpawn is the Go side of sections 1 and 2: spawn and wait for a
@@ -71,7 +72,7 @@ func workerHeap(args []string) error {
 		spawners[peer] = spawn
 	}
 	heap := touchedHeap(*heapGiB)
-	fmt.Printf("ready %d\n", procStatus("VmRSS"))
+	fmt.Printf("ready %d\n", procstat.RSSKiB())
 	in := bufio.NewScanner(os.Stdin)
 	for in.Scan() {
 		spawn := spawners[in.Text()]

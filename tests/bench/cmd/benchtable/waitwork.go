@@ -3,20 +3,18 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"flag"
 	"fmt"
 	"os"
 	"os/exec"
 	"runtime/debug"
-	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
 
 	"github.com/procfd/procfd"
+	"github.com/procfd/procfd/tests/internal/procstat"
 )
 
 // workerWait is the Go side of sections 4 and 5, and mirrors
@@ -147,38 +145,20 @@ func killLatency(backend procfd.Backend, prog string, devnull *os.File) (time.Du
 // spawning left: the collector runs and hands freed memory back first.
 func settledRSS() int {
 	debug.FreeOSMemory()
-	return procStatus("VmRSS")
+	return procstat.RSSKiB()
 }
 
 // settledThreads waits until the thread count stops growing (os/exec's
 // waiters take a thread each, a few at a time) and returns it.
 func settledThreads() int {
-	last, same := procStatus("Threads"), 0
+	last, same := procstat.Threads(), 0
 	for deadline := time.Now().Add(5 * time.Second); same < 3 && time.Now().Before(deadline); {
 		time.Sleep(50 * time.Millisecond)
-		if t := procStatus("Threads"); t != last {
+		if t := procstat.Threads(); t != last {
 			last, same = t, 0
 		} else {
 			same++
 		}
 	}
 	return last
-}
-
-// procStatus reads a "Field: N ..." line of /proc/self/status.
-func procStatus(field string) int {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		panic(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), field+":"); ok {
-			if v, err := strconv.Atoi(strings.Fields(rest)[0]); err == nil {
-				return v
-			}
-		}
-	}
-	panic("no " + field + " in /proc/self/status")
 }
