@@ -15,13 +15,16 @@ package procfd
 //
 // Signals. Once other code has reaped the child (SIGCHLD set to SIG_IGN, or
 // a waitpid(-1) loop), its PID can name another process, and no check made
-// before kill(2) can rule out a reap in between. So where pidfd_open works
-// (Linux 5.3+, and under qemu-user and seccomp policies that only lack
-// CLONE_PIDFD), start opens a pidfd for the child right after the spawn,
-// while the PID is certainly its, and Signal goes through it. Without one,
-// Signal kills by PID only while the kernel does not reap children itself,
-// and refuses otherwise (errUnsafeSignal); a waitpid(-1) loop of other code
-// cannot be detected, and remains a known limit there.
+// before kill(2) can rule out a reap in between. So the handle has a pidfd
+// for the child wherever it can, and Signal goes through it: from clone,
+// with the child, where clone takes CLONE_PIDFD (Linux 5.2+); else, where
+// pidfd_open works (Linux 5.3+, qemu-user, seccomp policies that only lack
+// CLONE_PIDFD), opened right after the spawn. Other code that reaps the
+// child within that instant takes its status with it: the handle reports
+// ErrStatusLost and never signals. Without a pidfd, Signal kills by PID
+// only while the kernel does not reap children itself, and refuses
+// otherwise (errUnsafeSignal); a waitpid(-1) loop of other code cannot be
+// detected, and remains a known limit there.
 
 import (
 	"errors"
@@ -61,8 +64,8 @@ func newPipeProcess(readEnd, pid, pidfd int, gone bool) (*pipeProcess, error) {
 }
 
 // openChildPidfd opens a pidfd for pid, the child that pfd_spawn has just
-// started: the caller holds syscall.ForkLock, so no other Go code forks
-// meanwhile. It returns -1 where pidfd_open does not work here (ENOSYS on
+// started where clone made none: the caller holds syscall.ForkLock, so no
+// other Go code forks meanwhile. It returns -1 where pidfd_open does not work here (ENOSYS on
 // kernels before 5.3, ENOSYS or EPERM from a seccomp policy), and gone if
 // other code has already reaped the child: the PID may name another
 // process, and the handle must not use it. Any other error (EMFILE, ENFILE,

@@ -163,29 +163,32 @@ func start(path string, argv []string, attr *Attr) (*Handle, error) {
 	// os/exec holds ForkLock so that a descriptor another goroutine opens
 	// without close-on-exec meanwhile cannot slip into the child. A procfd
 	// child closes every descriptor it was not given, and procfd's own are
-	// all close-on-exec, so the pidfd backend, whose clone returns the
-	// pidfd with the child, takes no lock: its spawns run in parallel with
-	// each other and with os/exec's. The pipe backend signals through a
-	// pidfd where it can and must open it before anything can reap the
-	// child and fork another onto its PID: it holds ForkLock for writing
-	// from the spawn to pidfd_open, which keeps os/exec and other pipe
-	// spawns from forking meanwhile.
-	pipe := backend == BackendPipe
-	if pipe {
+	// all close-on-exec, so a spawn whose clone returns a pidfd with the
+	// child takes no lock: the pidfd backend's, and the pipe backend's
+	// wherever clone takes CLONE_PIDFD. Those spawns run in parallel with
+	// each other and with os/exec's. Where clone makes no pidfd (qemu-user,
+	// a seccomp policy) the pipe backend signals through one it opens
+	// after the spawn (openChildPidfd), which must come before anything
+	// reaps the child and forks another onto its PID: it holds ForkLock
+	// for writing from the spawn to pidfd_open, which keeps os/exec and
+	// other such spawns from forking meanwhile.
+	lockFork := backend == BackendPipe && csrc.ClonePidfds() <= 0
+	if lockFork {
 		syscall.ForkLock.Lock()
 	}
-	pid, fd, failure := csrc.Spawn(req)
-	pidfd, gone := -1, false
-	if failure == nil && pipe {
-		pidfd, gone, err = openChildPidfd(pid)
+	child, failure := csrc.Spawn(req)
+	pidfd, gone := child.Pidfd, false
+	if failure == nil && backend == BackendPipe && pidfd < 0 {
+		pidfd, gone, err = openChildPidfd(child.Pid)
 	}
-	if pipe {
+	if lockFork {
 		syscall.ForkLock.Unlock()
 	}
 	runtime.KeepAlive(attr.Files)
 	if failure != nil {
 		return fail(spawnError(failure, attr.Dir))
 	}
+	pid, fd := child.Pid, child.Fd
 	if err != nil {
 		unix.Close(fd)
 		unix.Kill(pid, syscall.SIGKILL) // our unreaped child

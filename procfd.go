@@ -105,8 +105,8 @@ var (
 	// ErrStatusLost: other code in this process (a waitpid(-1) loop, or
 	// SIGCHLD set to SIG_IGN) reaped the child first, and the kernel kept
 	// no copy of its status. A handle with a pidfd (the pidfd backend, and
-	// the pipe backend where pidfd_open works) reads the copy back on
-	// Linux 6.15+. Matches syscall.ECHILD.
+	// the pipe backend where it has one: see Signal) reads the copy back
+	// on Linux 6.15+. Matches syscall.ECHILD.
 	ErrStatusLost error = &sentinelError{"procfd: exit status lost: another reaper took it", syscall.ECHILD}
 	// ErrNoStatus: the process has ended but its status is not available
 	// to us: it was not our child, and the kernel offers no PIDFD_INFO_EXIT
@@ -192,9 +192,12 @@ func (h *Handle) Backend() Backend { return h.backend }
 // nothing and tells whether the process is still running (nil) or has
 // exited (os.ErrProcessDone).
 //
-// The pipe backend signals through a pidfd wherever pidfd_open works (Linux
-// 5.3+, qemu-user, seccomp policies that refuse only CLONE_PIDFD or clone3).
-// Without one it uses kill(2) after a waitid check, and while SIGCHLD is
+// The pipe backend signals through a pidfd wherever it has one: from clone
+// where clone takes CLONE_PIDFD (Linux 5.2+), else from pidfd_open right
+// after the spawn (Linux 5.3+, qemu-user, seccomp policies that refuse only
+// CLONE_PIDFD or clone3). A reaper that takes the child within that instant
+// leaves the handle knowing the child is gone: Signal reports
+// os.ErrProcessDone and Wait ErrStatusLost. Without a pidfd it uses kill(2) after a waitid check, and while SIGCHLD is
 // ignored (the kernel may then reap the process and give its PID away at
 // any moment) it refuses with an error matching ErrUnsupported. What it
 // cannot see there is a waitpid(-1) loop elsewhere in the process reaping

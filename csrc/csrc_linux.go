@@ -27,7 +27,9 @@ type SpawnRequest struct {
 	Fds       []int  // nil: inherit; -1: closed in the child
 	Setsid    bool
 	Setpgid   bool
-	WantPidfd bool            // true: a pidfd; false: a death pipe's read end
+	// WantPidfd true: the handle is a pidfd. False: a death pipe's read
+	// end, and a pidfd beside it where clone makes one (see Spawned).
+	WantPidfd bool
 	Nofile    *syscall.Rlimit // nil: the child keeps the caller's RLIMIT_NOFILE
 	// SigDefault: signals reset to SIG_DFL in the child, ignored ones
 	// included. SigMask: the child's signal mask, exactly (nil: empty).
@@ -42,9 +44,16 @@ type SpawnFailure struct {
 	Step  int
 }
 
+// Spawned is a started child and the descriptors that come with it, all
+// close-on-exec: Fd is the handle's (the pidfd, or the death pipe's read
+// end, non-blocking); Pidfd is a death-pipe child's pidfd from clone, or -1.
+type Spawned struct {
+	Pid, Fd, Pidfd int
+}
+
 // Spawn runs pfd_spawn. All the strings and arrays go to C in one block
 // of C memory, since C may not keep Go pointers inside Go memory.
-func Spawn(r *SpawnRequest) (pid, fd int, fail *SpawnFailure) {
+func Spawn(r *SpawnRequest) (Spawned, *SpawnFailure) {
 	sigdefault, sigmask := sigBits(r.SigDefault), sigBits(r.SigMask)
 	block := newCBlock(r)
 	defer C.free(block.base)
@@ -73,10 +82,14 @@ func Spawn(r *SpawnRequest) (pid, fd int, fail *SpawnFailure) {
 	}
 	var res C.struct_pfd_spawn_res
 	if rc := C.pfd_spawn(&req, &res); rc < 0 {
-		return -1, -1, &SpawnFailure{Errno: syscall.Errno(-rc), Step: int(res.failed_step)}
+		return Spawned{-1, -1, -1}, &SpawnFailure{Errno: syscall.Errno(-rc), Step: int(res.failed_step)}
 	}
-	return int(res.pid), int(res.fd), nil
+	return Spawned{int(res.pid), int(res.fd), int(res.pidfd)}, nil
 }
+
+// ClonePidfds says what death-pipe spawns have learned: 1, clone returns
+// a pidfd with the child; -1, it cannot here; 0, none has run yet.
+func ClonePidfds() int { return int(C.pfd_clone_makes_pidfds()) }
 
 // cBlock lays out a SpawnRequest in one C allocation: the argv and envp
 // pointer arrays, the fds array, then the NUL-terminated strings.

@@ -275,6 +275,41 @@ static void reap_failed_child(int pid, int pidfd)
 		(void)pfd_waitid(PFD_P_PID, pid, WEXITED, &wpid, &wstatus, NULL);
 }
 
+/* What death-pipe spawns have learned of CLONE_PIDFD: see
+ * pfd_clone_makes_pidfds. Racing spawns learn the same. */
+static int clone_pidfds;
+
+int pfd_clone_makes_pidfds(void)
+{
+	return __atomic_load_n(&clone_pidfds, __ATOMIC_RELAXED);
+}
+
+/*
+ * clone_for_death_pipe clones the child of a death-pipe spawn, with
+ * CLONE_PIDFD where clone takes it: a pidfd made with the child names it
+ * for certain, while one opened after the spawn may come too late, once
+ * other code has reaped the child. Where clone refuses the flag (EINVAL
+ * under qemu-user, ENOSYS or EPERM from a seccomp policy) or ignores it (a
+ * kernel before 5.2), it spawns without and remembers.
+ */
+static int clone_for_death_pipe(struct spawn_child *child, void *stack, size_t stack_size,
+				int *pidfd)
+{
+	int pid;
+
+	*pidfd = -1;
+	if (pfd_clone_makes_pidfds() < 0)
+		return pfd_clone_vfork(0, child_main, child, stack, stack_size, pidfd);
+	pid = pfd_clone_vfork(1, child_main, child, stack, stack_size, pidfd);
+	if (pid == -EINVAL || pid == -ENOSYS || pid == -EPERM) {
+		__atomic_store_n(&clone_pidfds, -1, __ATOMIC_RELAXED);
+		return pfd_clone_vfork(0, child_main, child, stack, stack_size, pidfd);
+	}
+	if (pid >= 0)
+		__atomic_store_n(&clone_pidfds, *pidfd >= 0 ? 1 : -1, __ATOMIC_RELAXED);
+	return pid;
+}
+
 int pfd_spawn(const struct pfd_spawn_req *req, struct pfd_spawn_res *res)
 {
 	char stack[CHILD_STACK_SIZE] __attribute__((aligned(16)));
@@ -286,6 +321,7 @@ int pfd_spawn(const struct pfd_spawn_req *req, struct pfd_spawn_res *res)
 
 	res->pid = -1;
 	res->fd = -1;
+	res->pidfd = -1;
 	res->failed_step = PFD_STEP_NONE;
 	if (req->nfds < 0 || req->nfds > PFD_MAX_FILES || (req->nfds > 0 && !req->fds))
 		return -EINVAL;
@@ -329,7 +365,10 @@ int pfd_spawn(const struct pfd_spawn_req *req, struct pfd_spawn_res *res)
 		err = -err;
 		goto out_pipe;
 	}
-	pid = pfd_clone_vfork(req->want_pidfd, child_main, &child, stack, sizeof(stack), &pidfd);
+	if (req->want_pidfd)
+		pid = pfd_clone_vfork(1, child_main, &child, stack, sizeof(stack), &pidfd);
+	else
+		pid = clone_for_death_pipe(&child, stack, sizeof(stack), &pidfd);
 	/* Cannot fail: the mask is one pthread_sigmask just returned. */
 	(void)pthread_sigmask(SIG_SETMASK, &parent_mask, NULL);
 	if (pid < 0) {
@@ -380,6 +419,8 @@ int pfd_spawn(const struct pfd_spawn_req *req, struct pfd_spawn_res *res)
 		reap_failed_child(pid, pidfd);
 		goto out_pidfd;
 	}
+	if (!req->want_pidfd)
+		res->pidfd = pidfd;
 	res->pid = pid;
 	return 0;
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os/exec"
 	"regexp"
+	"runtime"
 	"strconv"
 	"time"
 
@@ -63,6 +64,21 @@ var _ = Describe("PID reuse", Label("reliability"), Ordered, func() {
 				Expect(counts["done"]).To(Equal(trials - counts["skipped"]))
 			})
 		}
+	}
+
+	// Where clone takes no CLONE_PIDFD (qemu-user) the pipe backend opens
+	// the pidfd after the spawn, and must find out when the child was
+	// reaped, and its PID perhaps reused, before that.
+	for _, mode := range []string{"sigign", "reaper"} {
+		It("signals no decoy where the pipe backend opens its pidfd after the spawn, the child reaped by "+mode, Label("pipe"), func() {
+			if runtime.GOARCH != "amd64" && runtime.GOARCH != "arm64" {
+				Skip("tests/internal/seccomp has a filter for amd64 and arm64 only, not " + runtime.GOARCH)
+			}
+			counts := run("pipe-qemu", mode)
+			Expect(counts).To(HaveKeyWithValue("hits", 0))
+			Expect(counts).To(HaveKeyWithValue("sent", 0))
+			Expect(counts["done"]).To(Equal(trials - counts["skipped"]))
+		})
 	}
 
 	// Where pidfd_open fails, nothing makes kill(2) safe while the kernel

@@ -7,7 +7,7 @@
 //
 //	pidreuse BACKEND MODE TRIALS
 //
-// MODE says who reaps the handle's child behind procfd's back:
+// BACKEND is pidfd, pipe, or one of pipeFilters. MODE says who reaps the handle's child behind procfd's back:
 //
 //	sigign   SIGCHLD is SIG_IGN: the kernel reaps it
 //	reaper   a thread loops on waitpid(-1)
@@ -35,19 +35,25 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/procfd/procfd"
-	"github.com/procfd/procfd/tests/internal/nopidfd"
 	"github.com/procfd/procfd/tests/internal/procstat"
+	"github.com/procfd/procfd/tests/internal/seccomp"
 )
 
 const pidMax = 400
+
+// pipeFilters: the BACKENDs that are the pipe backend under a seccomp
+// filter. "pipe-nopidfd": every pidfd call fails (ENOSYS, a kernel before
+// 5.2). "pipe-qemu": clone takes no CLONE_PIDFD but pidfd_open works, as
+// under qemu-user, so the backend opens the child's pidfd after the spawn.
+var pipeFilters = map[procfd.Backend]string{"pipe-nopidfd": "enosys", "pipe-qemu": "qemu"}
 
 func main() {
 	if len(os.Args) != 4 {
 		fail("usage: pidreuse BACKEND sigign|reaper TRIALS")
 	}
 	backend, mode := procfd.Backend(os.Args[1]), os.Args[2]
-	if backend == "pipe-nopidfd" {
-		if err := nopidfd.Install(); err != nil {
+	if filter, ok := pipeFilters[backend]; ok {
+		if err := seccomp.Install(filter); err != nil {
 			fail("seccomp: %v", err)
 		}
 		backend = procfd.BackendPipe

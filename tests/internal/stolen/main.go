@@ -8,8 +8,7 @@
 // THIEF is "sigign" (SIGCHLD set to SIG_IGN: the kernel reaps) or "reaper"
 // (a thread loops on waitpid(-1)). WHEN is "reaped" (the child is gone
 // before Wait is called) or "running" (Wait is pending as it ends). BACKEND
-// "pipe-nopidfd" is the pipe backend with pidfd_open failing (ENOSYS, from
-// a seccomp filter). The child exits with code 3.
+// is pidfd, pipe, or one of pipeFilters. The child exits with code 3.
 //
 // It prints "status: <Status>" or "error: <err>" with "status lost:
 // <bool>", and exits 0 if it got that far; it never waits longer than 10s.
@@ -28,17 +27,23 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/procfd/procfd"
-	"github.com/procfd/procfd/tests/internal/nopidfd"
 	"github.com/procfd/procfd/tests/internal/procstat"
+	"github.com/procfd/procfd/tests/internal/seccomp"
 )
+
+// pipeFilters: the BACKENDs that are the pipe backend under a seccomp
+// filter. "pipe-nopidfd": every pidfd call fails (ENOSYS, a kernel before
+// 5.2). "pipe-qemu": clone takes no CLONE_PIDFD but pidfd_open works, as
+// under qemu-user, so the backend opens the child's pidfd after the spawn.
+var pipeFilters = map[procfd.Backend]string{"pipe-nopidfd": "enosys", "pipe-qemu": "qemu"}
 
 func main() {
 	if len(os.Args) != 4 {
 		fail("usage: stolen BACKEND sigign|reaper reaped|running")
 	}
 	backend, thief, when := procfd.Backend(os.Args[1]), os.Args[2], os.Args[3]
-	if backend == "pipe-nopidfd" {
-		if err := nopidfd.Install(); err != nil {
+	if filter, ok := pipeFilters[backend]; ok {
+		if err := seccomp.Install(filter); err != nil {
 			fail("seccomp: %v", err)
 		}
 		backend = procfd.BackendPipe
