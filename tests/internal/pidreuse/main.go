@@ -110,7 +110,7 @@ func trial(backend procfd.Backend, count map[string]int) {
 	defer h.Close()
 	pid := h.Pid()
 	deadline := time.Now().Add(10 * time.Second)
-	for procstat.Exists(pid) {
+	for procstat.IsChild(pid) {
 		if time.Now().After(deadline) {
 			fail("pid %d was not reaped behind procfd's back", pid)
 		}

@@ -63,10 +63,13 @@ func parseStat(b []byte) (Stat, error) {
 	return st, nil
 }
 
-// Exists reports whether pid has an entry in /proc, zombies included.
-func Exists(pid int) bool {
-	_, err := os.Stat(fmt.Sprintf("/proc/%d", pid))
-	return err == nil
+// IsChild reports whether pid is a child of this process, a zombie
+// included. It is false once the child is reaped, even when its number has
+// gone to a thread of this process at once: /proc/<tid> exists for every
+// thread, and the runtime may start one at any moment.
+func IsChild(pid int) bool {
+	st, err := ReadStat(pid)
+	return err == nil && st.PPid == os.Getpid()
 }
 
 // IsZombie reports whether pid has exited and waits to be reaped.

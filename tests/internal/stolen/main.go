@@ -73,7 +73,7 @@ func main() {
 	switch when {
 	case "reaped":
 		deadline := time.Now().Add(10 * time.Second)
-		for procstat.Exists(h.Pid()) {
+		for procstat.IsChild(h.Pid()) {
 			if time.Now().After(deadline) {
 				fail("pid %d was not reaped behind procfd's back", h.Pid())
 			}
