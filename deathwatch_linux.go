@@ -13,13 +13,14 @@ package procfd
 //
 // What makes it look at a child:
 //   - its pidfd turning readable, or its death pipe reaching EOF;
-//   - SIGCHLD, if procfd may catch it: every live child is looked at, which
-//     covers a grandchild that holds the pipe past the child's end;
+//   - SIGCHLD, if procfd may catch it: every live child without a pidfd is
+//     looked at, which covers a grandchild that holds the pipe past the
+//     child's end;
 //   - a back-off, 1 ms doubling to pipeRecheckAfterEOF, for a child whose
 //     pipe is at EOF but which runs on (it closed its descriptors, or EOF
 //     came a moment before the exit);
-//   - every pipeRecheckMax, every live child, while SIGCHLD is not procfd's
-//     to catch (see sigchldFree).
+//   - every pipeRecheckMax, every live child without a pidfd, while SIGCHLD
+//     is not procfd's to catch (see sigchldFree).
 //
 // One goroutine serves every handle: it parks on the epoll descriptor,
 // itself registered with the runtime poller, so it holds no thread.
@@ -54,15 +55,19 @@ type deathWatch struct {
 	mu      sync.Mutex
 	started bool
 	epoll   polledFD
-	sigchld bool // procfd catches SIGCHLD: each one is a look at every live child
+	sigchld bool // procfd catches SIGCHLD: each one is a look at every child of pipeLive
 
-	live     map[*deathEntry]struct{} // not known to have ended
+	// pipeLive: not known to have ended, and without a pidfd, so that
+	// only a look can say so: SIGCHLD and the periodic look visit these.
+	// A child with a pidfd is exact through the epoll set alone, and
+	// costs a SIGCHLD pass nothing.
+	pipeLive map[*deathEntry]struct{}
 	byFd     map[int]*deathEntry      // by watched descriptor, while it is in the epoll set
 	afterEOF map[*deathEntry]struct{} // live, but soon to end: its pipe is at EOF, its pidfd readable, or it was killed
 
 	eofDelay time.Duration // the back-off for afterEOF
 	eofNext  time.Time     // the next look at afterEOF
-	allNext  time.Time     // without SIGCHLD: the next look at every live child
+	allNext  time.Time     // without SIGCHLD: the next look at pipeLive
 	armed    time.Time     // the epoll descriptor's read deadline
 }
 
@@ -104,7 +109,9 @@ func (w *deathWatch) watch(pid, readEnd, pidfd int) (*deathEntry, error) {
 	}
 	e := &deathEntry{pid: pid, watched: watched, pidfd: pidfd, notify: -1, endedCh: make(chan struct{})}
 	w.byFd[watched] = e
-	w.live[e] = struct{}{}
+	if pidfd < 0 {
+		w.pipeLive[e] = struct{}{}
+	}
 	// A SIGCHLD before now found nobody to look: look once.
 	w.lookLocked(e)
 	w.armLocked()
@@ -120,10 +127,10 @@ func (w *deathWatch) startLocked() error {
 		unix.Close(epfd)
 		return os.NewSyscallError("fcntl", err)
 	}
-	if w.epoll, err = newPolledFD(epfd, "procfd-deathwatch"); err != nil {
+	if err = w.epoll.open(epfd, "procfd-deathwatch"); err != nil {
 		return err
 	}
-	w.live = make(map[*deathEntry]struct{})
+	w.pipeLive = make(map[*deathEntry]struct{})
 	w.byFd = make(map[int]*deathEntry)
 	w.afterEOF = make(map[*deathEntry]struct{})
 	w.sigchld = !signal.Ignored(syscall.SIGCHLD) && sigchldFree()
@@ -244,7 +251,7 @@ func (w *deathWatch) onSigchld(sigs <-chan os.Signal) {
 	// SIGCHLD coalesces while a pass runs, so passes never pile up.
 	for range sigs {
 		w.mu.Lock()
-		for e := range w.live {
+		for e := range w.pipeLive {
 			w.lookLocked(e)
 		}
 		w.armLocked()
@@ -261,8 +268,8 @@ func (w *deathWatch) lookDueLocked(now time.Time) {
 		w.eofDelay = min(2*w.eofDelay, pipeRecheckAfterEOF)
 		w.eofNext = now.Add(w.eofDelay)
 	}
-	if !w.sigchld && len(w.live) > 0 && !now.Before(w.allNext) {
-		for e := range w.live {
+	if !w.sigchld && len(w.pipeLive) > 0 && !now.Before(w.allNext) {
+		for e := range w.pipeLive {
 			w.lookLocked(e)
 		}
 		w.allNext = now.Add(pipeRecheckMax)
@@ -276,7 +283,7 @@ func (w *deathWatch) armLocked() {
 	if len(w.afterEOF) > 0 {
 		next = w.eofNext
 	}
-	if !w.sigchld && len(w.live) > 0 {
+	if !w.sigchld && len(w.pipeLive) > 0 {
 		if w.allNext.IsZero() {
 			w.allNext = time.Now().Add(pipeRecheckMax)
 		}
@@ -317,7 +324,7 @@ func (w *deathWatch) endLocked(e *deathEntry) {
 		close(e.endedCh)
 	}
 	w.unwatchFdLocked(e)
-	delete(w.live, e)
+	delete(w.pipeLive, e)
 	delete(w.afterEOF, e)
 	if e.notify >= 0 {
 		writeEventfd(e.notify)
