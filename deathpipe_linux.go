@@ -106,12 +106,12 @@ func openChildPidfd(pid int) (pidfd int, gone bool, err error) {
 var errUnsafeSignal = &unsupportedError{"signalling a child without a pidfd while SIGCHLD is ignored (SIG_IGN or SA_NOCLDWAIT)", nil}
 
 // awaitExit waits on the death watch's word, not on a descriptor: Go
-// callers that never ask for fd cost the eventfd nothing.
+// callers that never ask for fd cost the eventfd nothing. It parks on one
+// channel, not a select, whose frame would grow a parked Wait's stack (see
+// handle.collector): release closes p.released and then ends the watch
+// entry, which closes endedCh.
 func (p *pipeProcess) awaitExit() error {
-	select {
-	case <-p.death.endedCh:
-	case <-p.released:
-	}
+	<-p.death.endedCh
 	select {
 	case <-p.released:
 		return ErrClosed

@@ -17,9 +17,10 @@ import (
 // (who reaps, who waits, what a lost status means, when the descriptor is
 // released) is the handle's, below; a backend never calls back into it.
 type process interface {
-	// awaitExit parks the calling goroutine on the runtime poller until
-	// the process may have ended: until fd is readable. It returns
-	// ErrClosed once release has run.
+	// awaitExit parks the calling goroutine, on the runtime poller or a
+	// channel, until the process may have ended: until fd is readable. It
+	// returns at once if the process has ended, and ErrClosed once
+	// release has run.
 	awaitExit() error
 	// reap looks once, without blocking, and collects the exit status if
 	// the process has ended. err means the look itself failed, which no
@@ -110,21 +111,24 @@ func (h *handle) collectHere() {
 
 // collector collects the status, then releases sys if the handle was
 // closed meanwhile. It parks in awaitExit, often on the goroutine of a Wait
-// (collectHere), so its frame and those below it are kept small: a goroutine
-// parked within Go's smallest stack (2 KiB) costs half of one that is not.
+// (collectHere), so what runs before the park is kept shallow: a goroutine
+// parked within Go's smallest stack (2 KiB, of which about 1.1 KiB is
+// usable before it grows) costs half of one that is not. So it parks
+// first and looks after: the look (a cgo call, and malloc once the status
+// is there) is the deepest path, and once the process has ended the stack
+// may grow, as it is about to be done with.
 func (h *handle) collector() {
 	for {
+		if err := h.sys.awaitExit(); err != nil {
+			h.finish(nil, ErrClosed)
+			break
+		}
 		state, finished := h.look()
 		if finished {
 			break
 		}
 		if state == statusLater {
 			h.awaitPublishedStatus()
-			continue
-		}
-		if err := h.sys.awaitExit(); err != nil {
-			h.finish(nil, ErrClosed)
-			break
 		}
 	}
 	h.mu.Lock()

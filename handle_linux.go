@@ -290,8 +290,14 @@ func open(pid int) (*Handle, error) {
 	return newHandle(pid, backend, false, false, sys), nil
 }
 
+// statusFromWait makes the Status of a collected child, with a copy of ru
+// (nil: none), so that the callers' looks can keep theirs on the stack.
 func statusFromWait(pid int, ws syscall.WaitStatus, ru *syscall.Rusage) *Status {
-	st := &Status{Pid: pid, ExitCode: -1, Rusage: ru}
+	st := &Status{Pid: pid, ExitCode: -1}
+	if ru != nil {
+		copied := *ru
+		st.Rusage = &copied
+	}
 	switch {
 	case ws.Exited():
 		st.ExitCode = ws.ExitStatus()

@@ -21,8 +21,11 @@ type pidfdProcess struct {
 }
 
 func newPidfdProcess(pidfd, pid int) (*pidfdProcess, error) {
-	p, err := newPolledFD(pidfd, "pidfd:"+strconv.Itoa(pid))
-	return &pidfdProcess{p, pid}, err
+	p := &pidfdProcess{pid: pid}
+	if err := p.open(pidfd, "pidfd:"+strconv.Itoa(pid)); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 func (p *pidfdProcess) awaitExit() error { return p.awaitReadable() }

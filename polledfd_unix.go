@@ -4,7 +4,9 @@ package procfd
 
 import (
 	"os"
+	"sync"
 	"syscall"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -12,22 +14,33 @@ import (
 // polledFD is a non-blocking descriptor registered with the Go runtime
 // poller: waiting for it to become readable parks a goroutine, not a thread.
 // The pidfd backend keeps its pidfd in one, the death watch its epoll set.
+//
+// Uses of the descriptor other than the wait go through control, which
+// holds mu rather than the poller's own reference (RawConn.Control): an
+// interface call whose callback escapes costs an allocation per look, and
+// the malloc path is what would grow a parked Wait's goroutine past Go's
+// smallest stack (see handle.collector).
 type polledFD struct {
 	rawfd int
 	file  *os.File
 	conn  syscall.RawConn
+
+	mu       sync.Mutex
+	released bool // release has begun: rawfd may be closed at any moment
 }
 
-// newPolledFD takes ownership of fd, which must be non-blocking (os.NewFile
-// registers only non-blocking descriptors with the poller).
-func newPolledFD(fd int, name string) (polledFD, error) {
+// open takes ownership of fd, which must be non-blocking (os.NewFile
+// registers only non-blocking descriptors with the poller), and closes it
+// on failure.
+func (p *polledFD) open(fd int, name string) error {
 	file := os.NewFile(uintptr(fd), name)
 	conn, err := file.SyscallConn()
 	if err != nil {
 		file.Close()
-		return polledFD{}, err
+		return err
 	}
-	return polledFD{rawfd: fd, file: file, conn: conn}, nil
+	p.rawfd, p.file, p.conn = fd, file, conn
+	return nil
 }
 
 // fd returns the descriptor without file.Fd, which would switch it to
@@ -43,24 +56,40 @@ func (p *polledFD) awaitReadable() error {
 	return nil
 }
 
-// control runs f on the descriptor, unless release has run (ErrClosed).
+// control runs f on the descriptor, unless release has begun (ErrClosed).
+// release waits for f to return before it closes the descriptor.
 func (p *polledFD) control(f func(fd int)) error {
-	if p.conn.Control(func(fd uintptr) { f(int(fd)) }) != nil {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.released {
 		return ErrClosed
 	}
+	f(p.rawfd)
 	return nil
 }
 
-func (p *polledFD) release() error { return p.file.Close() }
+// release closes the descriptor once no control call is using it, and
+// wakes awaitReadable. Not under mu: the poller's Close waits for the
+// parked reader to leave.
+func (p *polledFD) release() error {
+	p.mu.Lock()
+	p.released = true
+	p.mu.Unlock()
+	return p.file.Close()
+}
 
-// pollReadable reports whether fd is readable now, without waiting.
+// pollReadable reports whether fd is readable now, without waiting. It
+// makes the system call itself: x/sys's Poll adds three frames, and this
+// runs on the goroutine a Wait parks (see handle.collector).
 func pollReadable(fd int) bool {
-	fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+	pfd := unix.PollFd{Fd: int32(fd), Events: unix.POLLIN}
+	var now unix.Timespec // a zero timeout: look, do not wait
 	for {
-		n, err := unix.Poll(fds, 0)
-		if err == syscall.EINTR {
+		n, _, errno := unix.Syscall6(unix.SYS_PPOLL, uintptr(unsafe.Pointer(&pfd)), 1,
+			uintptr(unsafe.Pointer(&now)), 0, 0, 0)
+		if errno == syscall.EINTR {
 			continue
 		}
-		return err == nil && n > 0 && fds[0].Revents&(unix.POLLIN|unix.POLLHUP) != 0
+		return errno == 0 && n > 0 && pfd.Revents&(unix.POLLIN|unix.POLLHUP) != 0
 	}
 }

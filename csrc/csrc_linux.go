@@ -6,6 +6,15 @@ package csrc
 #include <stdlib.h>
 #include <sys/wait.h>
 #include "pfd_internal.h"
+
+// A look at a running process must not allocate: Go's malloc path is deep
+// enough to grow the stack of a goroutine parked in Wait from 2 KiB to 4.
+// These functions keep no pointer they are given and never call into Go,
+// so their arguments may stay on the caller's stack.
+#cgo noescape pfd_waitid
+#cgo nocallback pfd_waitid
+#cgo noescape pfd_pidfd_exit_status
+#cgo nocallback pfd_pidfd_exit_status
 */
 import "C"
 
