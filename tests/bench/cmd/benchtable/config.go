@@ -22,7 +22,7 @@ type config struct {
 	waiters      int   // BENCH_WAITERS: children awaited at once (sections 4, 5)
 	waitersSmall int   // BENCH_WAITERS_SMALL: the other end of the RSS difference, read in the same process
 	execWaiters  int   // BENCH_EXEC_WAITERS: os/exec's (and its procfd peer's) count
-	latSamples   int   // BENCH_LATENCY_SAMPLES: kills timed per repetition (section 5)
+	latSamples   int   // BENCH_LATENCY_SAMPLES: kills timed per repetition (section 5); p50 and p99 are of every repetition's samples
 	pyWaiters    int   // BENCH_PY_WAITERS: children awaited from Python (section 6)
 	sections     map[int]bool
 }
@@ -35,7 +35,7 @@ func loadConfig() (config, error) {
 		waiters:      envInt("BENCH_WAITERS", 10000),
 		waitersSmall: envInt("BENCH_WAITERS_SMALL", 1000),
 		execWaiters:  envInt("BENCH_EXEC_WAITERS", 2000),
-		latSamples:   envInt("BENCH_LATENCY_SAMPLES", 1000),
+		latSamples:   envInt("BENCH_LATENCY_SAMPLES", 200),
 		pyWaiters:    envInt("BENCH_PY_WAITERS", 2000),
 		sections:     map[int]bool{},
 	}

@@ -16,10 +16,11 @@ import (
 	"time"
 )
 
-// A job is one measurement, which returns its figures by name.
+// A job is one measurement, which returns its figures by name: one value
+// for most keys, every sample for a key the program repeats.
 type job struct {
 	name string
-	run  func() (map[string]float64, error)
+	run  func() (map[string][]float64, error)
 }
 
 // cmdJob is a measurement by a program run in a process of its own, so that
@@ -27,10 +28,11 @@ type job struct {
 // The program prints "key value" lines; a key may repeat (lat_us, one line
 // per sample). env is added to the driver's environment.
 func cmdJob(name string, argv []string, env ...string) job {
-	return job{name: name, run: func() (map[string]float64, error) { return runCmd(argv, env) }}
+	return job{name: name, run: func() (map[string][]float64, error) { return runCmd(argv, env) }}
 }
 
-// results holds, per job and key, one figure per repetition.
+// results holds, per job and key, one figure per repetition, or for a
+// repeated key every sample of every repetition, pooled.
 type results map[string]map[string][]float64
 
 // jobTimeout bounds one measurement, so that a hung child cannot eat the
@@ -57,17 +59,16 @@ func runAlternating(label string, reps int, jobs []job, res results, failures *[
 			if res[j.name] == nil {
 				res[j.name] = map[string][]float64{}
 			}
-			for k, v := range figures {
-				res[j.name][k] = append(res[j.name][k], v)
+			for k, vs := range figures {
+				res[j.name][k] = append(res[j.name][k], vs...)
 			}
 		}
 		fmt.Fprintf(os.Stderr, "  %s: repetition %d of %d took %s\n", label, rep+1, reps, time.Since(tRep).Round(time.Second))
 	}
 }
 
-// runCmd runs argv and returns its figures. The samples of a repeated key
-// become its p50 and p99 (lat_us: lat_us_p50, lat_us_p99).
-func runCmd(argv, env []string) (map[string]float64, error) {
+// runCmd runs argv and returns its figures: the values of each key.
+func runCmd(argv, env []string) (map[string][]float64, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), jobTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
@@ -79,23 +80,14 @@ func runCmd(argv, env []string) (map[string]float64, error) {
 	if err := cmd.Run(); err != nil {
 		return nil, fmt.Errorf("%v: %s", err, firstLine(stderr.String()))
 	}
-	samples := map[string][]float64{}
+	figures := map[string][]float64{}
 	sc := bufio.NewScanner(&stdout)
 	for sc.Scan() {
 		key, v, err := parseFigure(sc.Text())
 		if err != nil {
 			return nil, err
 		}
-		samples[key] = append(samples[key], v)
-	}
-	figures := map[string]float64{}
-	for k, vs := range samples {
-		if len(vs) == 1 {
-			figures[k] = vs[0]
-			continue
-		}
-		figures[k+"_p50"] = percentile(vs, 50)
-		figures[k+"_p99"] = percentile(vs, 99)
+		figures[key] = append(figures[key], v)
 	}
 	return figures, nil
 }
@@ -111,9 +103,13 @@ func parseFigure(line string) (string, float64, error) {
 	return "", 0, fmt.Errorf("unexpected output line %q", line)
 }
 
-// median of the repetitions of job's key; NaN if none ran.
-func (r results) median(job, key string) float64 {
-	return percentile(r[job][key], 50)
+// median of job's key: of its repetitions, or of the samples of every
+// repetition for a repeated key; NaN if none ran.
+func (r results) median(job, key string) float64 { return r.quantile(job, key, 50) }
+
+// quantile is the p-th percentile of job's key, as median.
+func (r results) quantile(job, key string, p float64) float64 {
+	return percentile(r[job][key], p)
 }
 
 // percentile by nearest rank: a value that was measured, never one between.

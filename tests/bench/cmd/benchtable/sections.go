@@ -32,9 +32,14 @@ func (b *bench) goWait(name, peer string, n, small, probes int) job {
 
 // pair adds a row of procfd's job beside a peer's, both medians of key.
 func (b *bench) pair(section, measure, subject, subjJob, peer, peerJob, key, target string) {
+	b.pairQuantile(section, measure, subject, subjJob, peer, peerJob, key, 50, target)
+}
+
+// pairQuantile is pair with the p-th percentile for the median.
+func (b *bench) pairQuantile(section, measure, subject, subjJob, peer, peerJob, key string, p float64, target string) {
 	b.rows = append(b.rows, row{section: section, measure: measure,
-		subject: subject, subj: b.res.median(subjJob, key),
-		peer: peer, peerV: b.res.median(peerJob, key), target: target})
+		subject: subject, subj: b.res.quantile(subjJob, key, p),
+		peer: peer, peerV: b.res.quantile(peerJob, key, p), target: target})
 }
 
 func (b *bench) skip(section, measure, why string) {
@@ -138,7 +143,7 @@ func (b *bench) spawnBigParent() {
 		}
 		servers = append(servers, srv)
 		for _, p := range peers {
-			jobs = append(jobs, job{name: name(p.peer, gib), run: func() (map[string]float64, error) { return srv.ask(p.peer) }})
+			jobs = append(jobs, job{name: name(p.peer, gib), run: func() (map[string][]float64, error) { return srv.ask(p.peer) }})
 		}
 	}
 	// The heaps are touched at once, on both cores; measuring starts when
@@ -231,14 +236,17 @@ func (b *bench) latencyRows(floor bool, n int) {
 		if load.job == "big" {
 			cName = "4 c big"
 		}
-		for _, q := range []struct{ key, label, target string }{{"lat_us_p50", "p50", ""}, {"lat_us_p99", "p99", "≤ 1.20"}} {
-			m := fmt.Sprintf("kill to Wait's return, %s, µs, %s pending", q.label, load.label)
+		for _, q := range []struct {
+			p             float64
+			label, target string
+		}{{50, "p50", ""}, {99, "p99", "≤ 1.20"}} {
+			m := fmt.Sprintf("kill to Wait's return, %s of %d samples, µs, %s pending", q.label, len(b.res[cName]["lat_us"]), load.label)
 			for _, be := range backends {
 				self := "5 " + be.peer + " idle"
 				if load.job == "big" {
 					self = "4 " + be.peer + " big"
 				}
-				b.pair("5", m, be.label, self, "C floor: pidfds + epoll", cName, q.key, q.target)
+				b.pairQuantile("5", m, be.label, self, "C floor: pidfds + epoll", cName, "lat_us", q.p, q.target)
 			}
 		}
 	}

@@ -70,7 +70,7 @@ func (s *server) line() (string, error) {
 }
 
 // ask sends a request and returns the figure of the answer.
-func (s *server) ask(request string) (map[string]float64, error) {
+func (s *server) ask(request string) (map[string][]float64, error) {
 	if _, err := fmt.Fprintln(s.in, request); err != nil {
 		return nil, err
 	}
@@ -82,7 +82,7 @@ func (s *server) ask(request string) (map[string]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]float64{key: v}, nil
+	return map[string][]float64{key: {v}}, nil
 }
 
 // stop ends the server: end of input is its cue to exit.
