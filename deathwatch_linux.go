@@ -112,8 +112,11 @@ func (w *deathWatch) watch(pid, readEnd, pidfd int) (*deathEntry, error) {
 	if pidfd < 0 {
 		w.pipeLive[e] = struct{}{}
 	}
-	// A SIGCHLD before now found nobody to look: look once.
-	w.lookLocked(e)
+	// A SIGCHLD before now found nobody to look: look once. A pidfd
+	// needs no look: one already readable is reported by the epoll set.
+	if pidfd < 0 {
+		w.lookLocked(e)
+	}
 	w.armLocked()
 	return e, nil
 }
