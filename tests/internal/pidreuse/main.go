@@ -7,7 +7,7 @@
 //
 //	pidreuse BACKEND MODE TRIALS
 //
-// BACKEND is pidfd, pipe, or one of pipeFilters. MODE says who reaps the handle's child behind procfd's back:
+// BACKEND is pidfd, pipe, or one of adversary's pipe-* names. MODE says who reaps the handle's child behind procfd's back:
 //
 //	sigign   SIGCHLD is SIG_IGN: the kernel reaps it
 //	reaper   a thread loops on waitpid(-1)
@@ -25,7 +25,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
 	"runtime"
 	"strconv"
 	"strings"
@@ -35,29 +34,21 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/procfd/procfd"
+	"github.com/procfd/procfd/tests/internal/adversary"
 	"github.com/procfd/procfd/tests/internal/procstat"
-	"github.com/procfd/procfd/tests/internal/seccomp"
 )
 
 const pidMax = 400
-
-// pipeFilters: the BACKENDs that are the pipe backend under a seccomp
-// filter. "pipe-nopidfd": every pidfd call fails (ENOSYS, a kernel before
-// 5.2). "pipe-qemu": clone takes no CLONE_PIDFD but pidfd_open works, as
-// under qemu-user, so the backend opens the child's pidfd after the spawn.
-var pipeFilters = map[procfd.Backend]string{"pipe-nopidfd": "enosys", "pipe-qemu": "qemu"}
 
 func main() {
 	if len(os.Args) != 4 {
 		fail("usage: pidreuse BACKEND sigign|reaper TRIALS")
 	}
-	backend, mode := procfd.Backend(os.Args[1]), os.Args[2]
-	if filter, ok := pipeFilters[backend]; ok {
-		if err := seccomp.Install(filter); err != nil {
-			fail("seccomp: %v", err)
-		}
-		backend = procfd.BackendPipe
+	backend, err := adversary.Backend(os.Args[1])
+	if err != nil {
+		fail("%v", err)
 	}
+	mode := os.Args[2]
 	trials, err := strconv.Atoi(os.Args[3])
 	if err != nil {
 		fail("trials: %v", err)
@@ -69,16 +60,8 @@ func main() {
 		fmt.Printf("note: pid_max not set: %v\n", err)
 	}
 
-	switch mode {
-	case "sigign":
-		signal.Ignore(syscall.SIGCHLD)
-		if !procstat.Ignored(syscall.SIGCHLD) {
-			fail("SIGCHLD is not ignored")
-		}
-	case "reaper":
-		go reaper()
-	default:
-		fail("unknown mode %q", mode)
+	if err := adversary.StartThief(mode); err != nil {
+		fail("%v", err)
 	}
 
 	// Decoys are started from this thread, with SIGUSR1 blocked: a
@@ -184,17 +167,6 @@ func pendingUsr1(pid int) bool {
 		}
 	}
 	return false
-}
-
-// reaper plays a legacy waitpid(-1) loop on a thread of its own.
-func reaper() {
-	runtime.LockOSThread()
-	for {
-		var ws unix.WaitStatus
-		if _, err := unix.Wait4(-1, &ws, 0, nil); err == syscall.ECHILD {
-			time.Sleep(100 * time.Microsecond)
-		}
-	}
 }
 
 func fail(format string, args ...any) {

@@ -8,7 +8,7 @@
 // THIEF is "sigign" (SIGCHLD set to SIG_IGN: the kernel reaps) or "reaper"
 // (a thread loops on waitpid(-1)). WHEN is "reaped" (the child is gone
 // before Wait is called) or "running" (Wait is pending as it ends). BACKEND
-// is pidfd, pipe, or one of pipeFilters. The child exits with code 3.
+// is pidfd, pipe, or one of adversary's pipe-* names. The child exits with code 3.
 //
 // It prints "status: <Status>" or "error: <err>" with "status lost:
 // <bool>", and exits 0 if it got that far; it never waits longer than 10s.
@@ -19,45 +19,25 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
-	"runtime"
 	"syscall"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/procfd/procfd"
+	"github.com/procfd/procfd/tests/internal/adversary"
 	"github.com/procfd/procfd/tests/internal/procstat"
-	"github.com/procfd/procfd/tests/internal/seccomp"
 )
-
-// pipeFilters: the BACKENDs that are the pipe backend under a seccomp
-// filter. "pipe-nopidfd": every pidfd call fails (ENOSYS, a kernel before
-// 5.2). "pipe-qemu": clone takes no CLONE_PIDFD but pidfd_open works, as
-// under qemu-user, so the backend opens the child's pidfd after the spawn.
-var pipeFilters = map[procfd.Backend]string{"pipe-nopidfd": "enosys", "pipe-qemu": "qemu"}
 
 func main() {
 	if len(os.Args) != 4 {
 		fail("usage: stolen BACKEND sigign|reaper reaped|running")
 	}
-	backend, thief, when := procfd.Backend(os.Args[1]), os.Args[2], os.Args[3]
-	if filter, ok := pipeFilters[backend]; ok {
-		if err := seccomp.Install(filter); err != nil {
-			fail("seccomp: %v", err)
-		}
-		backend = procfd.BackendPipe
+	backend, err := adversary.Backend(os.Args[1])
+	if err != nil {
+		fail("%v", err)
 	}
-	switch thief {
-	case "sigign":
-		signal.Ignore(syscall.SIGCHLD)
-		if !procstat.Ignored(syscall.SIGCHLD) {
-			fail("SIGCHLD is not ignored")
-		}
-	case "reaper":
-		go reaper()
-	default:
-		fail("unknown thief %q", thief)
+	when := os.Args[3]
+	if err := adversary.StartThief(os.Args[2]); err != nil {
+		fail("%v", err)
 	}
 
 	script := "exit 3"
@@ -94,17 +74,6 @@ func main() {
 	}
 	if err := h.Signal(syscall.Signal(0)); !errors.Is(err, os.ErrProcessDone) {
 		fmt.Printf("signal after the end: %v\n", err)
-	}
-}
-
-// reaper plays a legacy waitpid(-1) loop on a thread of its own.
-func reaper() {
-	runtime.LockOSThread()
-	for {
-		var ws unix.WaitStatus
-		if _, err := unix.Wait4(-1, &ws, 0, nil); err == syscall.ECHILD {
-			time.Sleep(100 * time.Microsecond)
-		}
 	}
 }
 
