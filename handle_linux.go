@@ -72,6 +72,12 @@ func transientProbeError(err error) bool {
 // backendEnv names the environment variable that forces a backend.
 const backendEnv = "PROCFD_BACKEND"
 
+// clonePidfds is what pipe-backend spawns have learned of clone here: 1, it
+// returns a pidfd with the child; -1, it refuses or ignores CLONE_PIDFD (a
+// kernel before 5.2, qemu-user, a seccomp policy), so later spawns stop
+// asking; 0, no such spawn has run yet. Racing spawns learn the same.
+var clonePidfds atomic.Int32
+
 func defaultBackend() Backend {
 	if b := Backend(os.Getenv(backendEnv)); b != "" && checkBackend(b) == nil {
 		return b
@@ -136,6 +142,7 @@ func start(path string, argv []string, attr *Attr) (*Handle, error) {
 		Setsid:    attr.Setsid,
 		Setpgid:   attr.Setpgid,
 		WantPidfd: backend == BackendPidfd,
+		PipePidfd: backend == BackendPipe && clonePidfds.Load() >= 0,
 		Nofile:    csrc.RaisedNofile(),
 
 		SigDefault: attr.SigDefault,
@@ -172,11 +179,18 @@ func start(path string, argv []string, attr *Attr) (*Handle, error) {
 	// reaps the child and forks another onto its PID: it holds ForkLock
 	// for writing from the spawn to pidfd_open, which keeps os/exec and
 	// other such spawns from forking meanwhile.
-	lockFork := backend == BackendPipe && csrc.ClonePidfds() <= 0
+	lockFork := backend == BackendPipe && clonePidfds.Load() <= 0
 	if lockFork {
 		syscall.ForkLock.Lock()
 	}
 	child, failure := csrc.Spawn(req)
+	if failure == nil && req.PipePidfd {
+		learned := int32(-1)
+		if child.Pidfd >= 0 {
+			learned = 1
+		}
+		clonePidfds.Store(learned)
+	}
 	pidfd, gone := child.Pidfd, false
 	if failure == nil && backend == BackendPipe && pidfd < 0 {
 		pidfd, gone, err = openChildPidfd(child.Pid)

@@ -36,9 +36,10 @@ type SpawnRequest struct {
 	Fds       []int  // nil: inherit; -1: closed in the child
 	Setsid    bool
 	Setpgid   bool
-	// WantPidfd true: the handle is a pidfd. False: a death pipe's read
-	// end, and a pidfd beside it where clone makes one (see Spawned).
-	WantPidfd bool
+	WantPidfd bool // true: the handle is a pidfd; false: a death pipe's read end
+	// PipePidfd: for a death pipe, ask clone for the child's pidfd too
+	// (Spawned.Pidfd; -1 where clone refuses or ignores CLONE_PIDFD).
+	PipePidfd bool
 	Nofile    *syscall.Rlimit // nil: the child keeps the caller's RLIMIT_NOFILE
 	// SigDefault: signals reset to SIG_DFL in the child, ignored ones
 	// included. SigMask: the child's signal mask, exactly (nil: empty).
@@ -75,6 +76,7 @@ func Spawn(r *SpawnRequest) (Spawned, *SpawnFailure) {
 		fds:        block.fds,
 		nfds:       C.int(len(r.Fds)),
 		want_pidfd: boolInt(r.WantPidfd),
+		pipe_pidfd: boolInt(r.PipePidfd),
 		sigdefault: C.uint64_t(sigdefault),
 		sigmask:    C.uint64_t(sigmask),
 	}
@@ -95,10 +97,6 @@ func Spawn(r *SpawnRequest) (Spawned, *SpawnFailure) {
 	}
 	return Spawned{int(res.pid), int(res.fd), int(res.pidfd)}, nil
 }
-
-// ClonePidfds says what death-pipe spawns have learned: 1, clone returns
-// a pidfd with the child; -1, it cannot here; 0, none has run yet.
-func ClonePidfds() int { return int(C.pfd_clone_makes_pidfds()) }
 
 // cBlock lays out a SpawnRequest in one C allocation: the argv and envp
 // pointer arrays, the fds array, then the NUL-terminated strings.

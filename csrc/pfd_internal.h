@@ -43,9 +43,10 @@ struct pfd_spawn_req {
 	const int *fds;      /* the child's descriptor i is fds[i]; -1: closed */
 	int nfds;            /* 0: the child inherits the caller's descriptors */
 	int flags;           /* PFD_SETSID, PFD_SETPGID */
-	/* 1: the handle is a pidfd; 0: a death pipe, with a pidfd from clone
-	 * beside it where clone can make one (res->pidfd) */
-	int want_pidfd;
+	int want_pidfd;      /* 1: the handle is a pidfd; 0: a death pipe */
+	/* Death pipe only: 1 asks clone for the child's pidfd too
+	 * (res->pidfd, -1 where clone refuses or ignores CLONE_PIDFD). */
+	int pipe_pidfd;
 	/* 1: set the child's RLIMIT_NOFILE to nofile before the exec. The Go
 	 * runtime raises the process's soft limit at start; as os/exec does,
 	 * the child gets back the limit the process started with. */
@@ -71,13 +72,6 @@ struct pfd_spawn_res {
  * errno (step in res->failed_step) and the child is already reaped.
  */
 int pfd_spawn(const struct pfd_spawn_req *req, struct pfd_spawn_res *res);
-
-/*
- * pfd_clone_makes_pidfds says what death-pipe spawns have learned of clone
- * here: 1, it returns a pidfd with the child; -1, it cannot (a kernel
- * before 5.2, qemu-user, a seccomp policy); 0, no such spawn has run yet.
- */
-int pfd_clone_makes_pidfds(void);
 
 /* Raw pidfd system calls; they need no libc support. */
 int pfd_pidfd_open(int pid, unsigned int flags);

@@ -275,38 +275,26 @@ static void reap_failed_child(int pid, int pidfd)
 		(void)pfd_waitid(PFD_P_PID, pid, WEXITED, &wpid, &wstatus, NULL);
 }
 
-/* What death-pipe spawns have learned of CLONE_PIDFD: see
- * pfd_clone_makes_pidfds. Racing spawns learn the same. */
-static int clone_pidfds;
-
-int pfd_clone_makes_pidfds(void)
-{
-	return __atomic_load_n(&clone_pidfds, __ATOMIC_RELAXED);
-}
-
 /*
  * clone_for_death_pipe clones the child of a death-pipe spawn, with
- * CLONE_PIDFD where clone takes it: a pidfd made with the child names it
- * for certain, while one opened after the spawn may come too late, once
- * other code has reaped the child. Where clone refuses the flag (EINVAL
- * under qemu-user, ENOSYS or EPERM from a seccomp policy) or ignores it (a
- * kernel before 5.2), it spawns without and remembers.
+ * CLONE_PIDFD if try_pidfd: a pidfd made with the child names it for
+ * certain, while one opened after the spawn may come too late, once other
+ * code has reaped the child. Where clone refuses the flag (EINVAL under
+ * qemu-user, ENOSYS or EPERM from a seccomp policy) it spawns without; where
+ * it ignores it (a kernel before 5.2) *pidfd stays -1. The caller learns
+ * either from *pidfd, and stops asking.
  */
 static int clone_for_death_pipe(struct spawn_child *child, void *stack, size_t stack_size,
-				int *pidfd)
+				int try_pidfd, int *pidfd)
 {
 	int pid;
 
 	*pidfd = -1;
-	if (pfd_clone_makes_pidfds() < 0)
+	if (!try_pidfd)
 		return pfd_clone_vfork(0, child_main, child, stack, stack_size, pidfd);
 	pid = pfd_clone_vfork(1, child_main, child, stack, stack_size, pidfd);
-	if (pid == -EINVAL || pid == -ENOSYS || pid == -EPERM) {
-		__atomic_store_n(&clone_pidfds, -1, __ATOMIC_RELAXED);
+	if (pid == -EINVAL || pid == -ENOSYS || pid == -EPERM)
 		return pfd_clone_vfork(0, child_main, child, stack, stack_size, pidfd);
-	}
-	if (pid >= 0)
-		__atomic_store_n(&clone_pidfds, *pidfd >= 0 ? 1 : -1, __ATOMIC_RELAXED);
 	return pid;
 }
 
@@ -368,7 +356,7 @@ int pfd_spawn(const struct pfd_spawn_req *req, struct pfd_spawn_res *res)
 	if (req->want_pidfd)
 		pid = pfd_clone_vfork(1, child_main, &child, stack, sizeof(stack), &pidfd);
 	else
-		pid = clone_for_death_pipe(&child, stack, sizeof(stack), &pidfd);
+		pid = clone_for_death_pipe(&child, stack, sizeof(stack), req->pipe_pidfd, &pidfd);
 	/* Cannot fail: the mask is one pthread_sigmask just returned. */
 	(void)pthread_sigmask(SIG_SETMASK, &parent_mask, NULL);
 	if (pid < 0) {

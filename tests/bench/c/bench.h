@@ -1,6 +1,7 @@
-/* What the C floor programs share: a monotonic clock, failing loudly, and
- * the raw pidfd_open that older C libraries do not wrap (P_PIDFD, which
- * waitid takes, is in glibc since 2.35). */
+/* What the C floor programs share: a monotonic clock, failing loudly, the
+ * timing loop of the spawn benchmarks, and the raw pidfd_open that older C
+ * libraries do not wrap (P_PIDFD, which waitid takes, is in glibc since
+ * 2.35). */
 #ifndef PROCFD_BENCH_H
 #define PROCFD_BENCH_H
 
@@ -59,6 +60,25 @@ static inline long arg_count(const char *s)
 		exit(2);
 	}
 	return n;
+}
+
+/* The main of a spawn loop, "PROG N": 20 spawns to warm up, then N timed,
+ * printed as us_per_spawn. spawn_wait starts PROG and waits for it. */
+static inline int time_spawns(int argc, char **argv, void (*spawn_wait)(const char *prog))
+{
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s PROG N\n", argv[0]);
+		return 2;
+	}
+	long n = arg_count(argv[2]);
+	for (int i = 0; i < 20; i++)
+		spawn_wait(argv[1]);
+	long long t0 = now_ns();
+	for (long i = 0; i < n; i++)
+		spawn_wait(argv[1]);
+	long long t1 = now_ns();
+	printf("us_per_spawn %.3f\n", (double)(t1 - t0) / 1e3 / (double)n);
+	return 0;
 }
 
 #endif

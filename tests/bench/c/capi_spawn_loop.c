@@ -26,17 +26,5 @@ static void spawn_wait(const char *prog)
 
 int main(int argc, char **argv)
 {
-	if (argc != 3) {
-		fprintf(stderr, "usage: %s PROG N\n", argv[0]);
-		return 2;
-	}
-	long n = arg_count(argv[2]);
-	for (int i = 0; i < 20; i++)
-		spawn_wait(argv[1]);
-	long long t0 = now_ns();
-	for (long i = 0; i < n; i++)
-		spawn_wait(argv[1]);
-	long long t1 = now_ns();
-	printf("us_per_spawn %.3f\n", (double)(t1 - t0) / 1e3 / (double)n);
-	return 0;
+	return time_spawns(argc, argv, spawn_wait);
 }
