@@ -55,7 +55,12 @@ type deathWatch struct {
 	mu      sync.Mutex
 	started bool
 	epoll   polledFD
-	sigchld bool // procfd catches SIGCHLD: each one is a look at every child of pipeLive
+	// sigchld: procfd catches SIGCHLD, and each one is a look at every
+	// child of pipeLive. Decided (sigchldDecided) when the first child
+	// without a pidfd is watched: children with one never need it, and a
+	// signal caught per child's end would only cost every spawn wakeups.
+	sigchld        bool
+	sigchldDecided bool
 
 	// pipeLive: not known to have ended, and without a pidfd, so that
 	// only a look can say so: SIGCHLD and the periodic look visit these.
@@ -109,12 +114,14 @@ func (w *deathWatch) watch(pid, readEnd, pidfd int) (*deathEntry, error) {
 	}
 	e := &deathEntry{pid: pid, watched: watched, pidfd: pidfd, notify: -1, endedCh: make(chan struct{})}
 	w.byFd[watched] = e
+	// A SIGCHLD before now found nobody to look (or was not caught at
+	// all): look once. A pidfd needs no look: one already readable is
+	// reported by the epoll set.
 	if pidfd < 0 {
+		if !w.sigchldDecided {
+			w.catchSigchldLocked()
+		}
 		w.pipeLive[e] = struct{}{}
-	}
-	// A SIGCHLD before now found nobody to look: look once. A pidfd
-	// needs no look: one already readable is reported by the epoll set.
-	if pidfd < 0 {
 		w.lookLocked(e)
 	}
 	w.armLocked()
@@ -136,15 +143,21 @@ func (w *deathWatch) startLocked() error {
 	w.pipeLive = make(map[*deathEntry]struct{})
 	w.byFd = make(map[int]*deathEntry)
 	w.afterEOF = make(map[*deathEntry]struct{})
+	w.started = true
+	go w.run()
+	return nil
+}
+
+// catchSigchldLocked decides, once, whether SIGCHLD is procfd's to catch,
+// and starts catching it if so; otherwise the periodic look stands in.
+func (w *deathWatch) catchSigchldLocked() {
+	w.sigchldDecided = true
 	w.sigchld = !signal.Ignored(syscall.SIGCHLD) && sigchldFree()
 	if w.sigchld {
 		sigs := make(chan os.Signal, 1)
 		signal.Notify(sigs, syscall.SIGCHLD)
 		go w.onSigchld(sigs)
 	}
-	w.started = true
-	go w.run()
-	return nil
 }
 
 // sigchldFree reports whether catching SIGCHLD takes it from nobody: no

@@ -31,9 +31,11 @@
  *   runtime with a few threads of its own. Do not call it in the child of a
  *   fork() until that child has called exec.
  *
- *   Signals. The pidfd backend installs no signal handler. The death-pipe
- *   backend catches SIGCHLD, but only if nobody else does: if the host has a
- *   SIGCHLD handler (or ignores SIGCHLD) when the backend is first used, it
+ *   Signals. The pidfd backend installs no signal handler, nor does the
+ *   death-pipe backend while each of its children comes with a pidfd (where
+ *   clone takes CLONE_PIDFD, or pidfd_open works). For a child without one it
+ *   catches SIGCHLD, but only if nobody else does: if the host has a SIGCHLD
+ *   handler (or ignores SIGCHLD) when the first such child is spawned, it
  *   is left alone, and the backend looks at each running child once a
  *   second instead (one waitid(2) each), which is how soon it then sees a
  *   child end whose death pipe a background process still holds. A host
