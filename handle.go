@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -36,6 +37,44 @@ type process interface {
 	fd() (uintptr, error)
 	// release closes the native handle.
 	release() error
+}
+
+// backendEnv names the environment variable that forces a backend.
+const backendEnv = "PROCFD_BACKEND"
+
+// resolveBackend turns a requested backend ("" for the default) into one
+// that works here, or says why it cannot.
+func resolveBackend(b Backend) (Backend, error) {
+	if b == "" {
+		env := Backend(os.Getenv(backendEnv))
+		if env == "" {
+			return defaultBackend(), nil
+		}
+		if err := checkBackend(env); err != nil {
+			return "", fmt.Errorf("%s=%s: %w", backendEnv, env, err)
+		}
+		return env, nil
+	}
+	return b, checkBackend(b)
+}
+
+// checkArgsAnyOS rejects what no OS starts a process with: an empty path
+// or argv, and NUL bytes, which would cut a string short.
+func checkArgsAnyOS(path string, argv []string, attr *Attr) error {
+	if path == "" {
+		return syscall.ENOENT
+	}
+	if len(argv) == 0 {
+		return fmt.Errorf("empty argv: argv[0] is required: %w", syscall.EINVAL)
+	}
+	for _, list := range [][]string{{path, attr.Dir}, argv, attr.Env} {
+		for _, s := range list {
+			if strings.IndexByte(s, 0) >= 0 {
+				return fmt.Errorf("%q contains a NUL byte: %w", s, syscall.EINVAL)
+			}
+		}
+	}
+	return nil
 }
 
 // exitState is what one look at a process found.

@@ -6,7 +6,6 @@ import (
 	"math"
 	"os"
 	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -69,9 +68,6 @@ func transientProbeError(err error) bool {
 	return false
 }
 
-// backendEnv names the environment variable that forces a backend.
-const backendEnv = "PROCFD_BACKEND"
-
 // clonePidfds is what pipe-backend spawns have learned of clone here: 1, it
 // returns a pidfd with the child; -1, it refuses or ignores CLONE_PIDFD (a
 // kernel before 5.2, qemu-user, a seccomp policy), so later spawns stop
@@ -86,22 +82,6 @@ func defaultBackend() Backend {
 		return BackendPidfd
 	}
 	return BackendPipe
-}
-
-// resolveBackend turns a requested backend ("" for the default) into one
-// that works here, or says why it cannot.
-func resolveBackend(b Backend) (Backend, error) {
-	if b == "" {
-		env := Backend(os.Getenv(backendEnv))
-		if env == "" {
-			return defaultBackend(), nil
-		}
-		if err := checkBackend(env); err != nil {
-			return "", fmt.Errorf("%s=%s: %w", backendEnv, env, err)
-		}
-		return env, nil
-	}
-	return b, checkBackend(b)
 }
 
 func checkBackend(b Backend) error {
@@ -229,21 +209,11 @@ func start(path string, argv []string, attr *Attr) (*Handle, error) {
 // checkStartArgs rejects what execve would reject or mangle, before any
 // process exists.
 func checkStartArgs(path string, argv []string, attr *Attr) error {
-	if path == "" {
-		return syscall.ENOENT
-	}
-	if len(argv) == 0 {
-		return fmt.Errorf("empty argv: argv[0] is required: %w", syscall.EINVAL)
+	if err := checkArgsAnyOS(path, argv, attr); err != nil {
+		return err
 	}
 	if len(attr.Files) > csrc.MaxFiles {
 		return fmt.Errorf("%d files, at most %d: %w", len(attr.Files), csrc.MaxFiles, syscall.EINVAL)
-	}
-	for _, list := range [][]string{{path, attr.Dir}, argv, attr.Env} {
-		for _, s := range list {
-			if strings.IndexByte(s, 0) >= 0 {
-				return fmt.Errorf("%q contains a NUL byte: %w", s, syscall.EINVAL)
-			}
-		}
 	}
 	for _, list := range [][]syscall.Signal{attr.SigDefault, attr.SigMask} {
 		for _, sig := range list {

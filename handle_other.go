@@ -1,15 +1,21 @@
-//go:build !linux
+//go:build !linux && !windows
 
 package procfd
 
 import (
 	"fmt"
 	"os"
+	"runtime"
 )
 
-// Only Linux has a backend so far; elsewhere the package builds and says so.
+// Only Linux and Windows have a backend so far; elsewhere the package
+// builds and says so.
 
 func defaultBackend() Backend { return "" }
+
+func checkBackend(b Backend) error {
+	return &unsupportedError{"backend " + string(b) + " on " + runtime.GOOS, nil}
+}
 
 func start(path string, argv []string, attr *Attr) (*Handle, error) {
 	return nil, &os.PathError{Op: "procfd: start", Path: path, Err: ErrUnsupported}

@@ -48,16 +48,24 @@ type Attr struct {
 	// child has no other descriptor: all others are closed before it
 	// execs, even those that C code opened without close-on-exec. A
 	// closed *os.File is refused with an error matching syscall.EBADF,
-	// where os.StartProcess would leave descriptor i closed.
+	// where os.StartProcess would leave descriptor i closed. On Windows
+	// they are the standard input, output and error handles: at most
+	// three (more is an error matching syscall.EINVAL), and the child
+	// inherits no other handle.
 	Files []*os.File
-	// Setsid starts the child in a new session (setsid(2)).
+	// Setsid starts the child in a new session (setsid(2)). Setsid,
+	// Setpgid, SigDefault and SigMask are POSIX only: on Windows, Start
+	// returns an error matching ErrUnsupported if any is set.
 	Setsid bool
 	// Setpgid starts the child in a new process group whose id is its
 	// pid. With Setsid it has no further effect: a session leader already
 	// leads its own group.
 	Setpgid bool
 	// KillOnClose makes Close kill the process with SIGKILL if it still
-	// runs, and reap it before Close returns.
+	// runs, and reap it before Close returns. On Windows the child runs in
+	// a job object that dies with the handle: when the handle is
+	// released, or this process ends, every process still in the job (the
+	// child's descendants too) is terminated.
 	KillOnClose bool
 	// Backend forces a backend; "" means DefaultBackend().
 	Backend Backend
@@ -85,14 +93,17 @@ type Attr struct {
 type Status struct {
 	Pid int
 	// ExitCode is the code passed to exit(2), or -1 if the process was
-	// killed by a signal.
+	// killed by a signal. On Windows it is the process's exit code (1
+	// after Kill), and the process always counts as exited.
 	ExitCode int
-	// Signal is the signal that killed the process, or 0 if it exited.
+	// Signal is the signal that killed the process, or 0 if it exited
+	// (always 0 on Windows).
 	Signal     syscall.Signal
 	CoreDumped bool
 	// Rusage is the resource usage of the process and of its reaped
 	// children, or nil where the kernel did not report it (a status read
-	// back with PIDFD_INFO_EXIT after another reaper took it).
+	// back with PIDFD_INFO_EXIT after another reaper took it). On Windows
+	// it holds the process's times (GetProcessTimes).
 	Rusage *syscall.Rusage
 }
 
@@ -190,7 +201,9 @@ func (h *Handle) Backend() Backend { return h.backend }
 // process has exited, and never signals a process the handle does not own:
 // after the process is reaped its PID is never used again. sig 0 sends
 // nothing and tells whether the process is still running (nil) or has
-// exited (os.ErrProcessDone).
+// exited (os.ErrProcessDone). Windows has no signals to send a process:
+// there Signal takes os.Kill (see Kill) and 0, and returns an error matching
+// ErrUnsupported for any other.
 //
 // The pipe backend signals through a pidfd wherever it has one: from clone
 // where clone takes CLONE_PIDFD (Linux 5.2+), else from pidfd_open right
@@ -204,13 +217,14 @@ func (h *Handle) Backend() Backend { return h.backend }
 // the child between the check and the kill.
 func (h *Handle) Signal(sig os.Signal) error { return h.signal(sig) }
 
-// Kill sends SIGKILL to the process (on Windows, terminates it).
+// Kill sends SIGKILL to the process (on Windows, terminates it with exit
+// code 1, as os.Process.Kill does).
 func (h *Handle) Kill() error { return h.signal(os.Kill) }
 
 // Wait waits for the process to exit and returns its status. The first Wait
 // (or Done) reaps the process; every Wait, from any number of goroutines,
 // returns that same status. Waiting holds no OS thread: the handle is parked
-// on the Go runtime's poller.
+// on the Go runtime's poller (on Windows, one thread waits for 63 handles).
 //
 // If ctx is done first, Wait looks once more without blocking, and if the
 // process still runs it returns ctx.Err(), leaving the process and handle as
