@@ -1,5 +1,7 @@
 package main
 
+import "C"
+
 import (
 	"context"
 	"errors"
@@ -9,8 +11,13 @@ import (
 	"github.com/procfd/procfd"
 )
 
+// neg is the value a C function returns for errno e: -e in the C library's
+// numbering (cErrno: the same numbers on POSIX systems; on Windows, Go's
+// errnos and Windows' error codes made into those of the C runtime).
+func neg(e syscall.Errno) C.int { return -cErrno(e) }
+
 // errnoOf turns an error from the procfd package into the errno that
-// procfd.h documents for it.
+// procfd.h documents for it, in Go's numbering: neg makes it C's.
 func errnoOf(err error) syscall.Errno {
 	var errno syscall.Errno
 	switch {

@@ -117,14 +117,14 @@ func pfdgo_version() (v *C.char) {
 func recoverInt(fn string, rc *C.int) {
 	if r := recover(); r != nil {
 		reportPanic(fn, r)
-		*rc = -C.int(syscall.EIO)
+		*rc = neg(syscall.EIO)
 	}
 }
 
 func recoverIntptr(fn string, rc *C.intptr_t) {
 	if r := recover(); r != nil {
 		reportPanic(fn, r)
-		*rc = -C.intptr_t(syscall.EIO)
+		*rc = C.intptr_t(neg(syscall.EIO))
 	}
 }
 

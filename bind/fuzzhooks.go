@@ -13,8 +13,6 @@ import "C"
 
 import (
 	"unsafe"
-
-	"github.com/procfd/procfd/csrc"
 )
 
 // The hooks of fuzz_test.go (a _test.go file cannot use cgo): they build
@@ -112,7 +110,7 @@ func fuzzSpawn(a fuzzSpawnArgs) (uintptr, int) {
 			attr.backend = m.str(a.Attr.Backend)
 		}
 		attr.nfds = C.int(len(a.Attr.Fds))
-		if n := a.Attr.NfdsOverride; n < 0 || n > csrc.MaxFiles {
+		if n := a.Attr.NfdsOverride; n < 0 || n > maxFiles {
 			attr.nfds = C.int(n)
 		}
 		if !a.Attr.FdsNull && len(a.Attr.Fds) > 0 {

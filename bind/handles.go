@@ -18,7 +18,6 @@ import (
 	"unsafe"
 
 	"github.com/procfd/procfd"
-	"github.com/procfd/procfd/csrc"
 )
 
 // The calls on a handle once it exists: procfd_open, the queries, signal,
@@ -66,7 +65,7 @@ func nativeFd(k handleKey) C.intptr_t {
 		if _, rc := openHandle(k); rc != 0 {
 			return C.intptr_t(rc)
 		}
-		return -C.intptr_t(syscall.EMFILE)
+		return C.intptr_t(neg(syscall.EMFILE))
 	}
 	return C.intptr_t(fd)
 }
@@ -86,7 +85,7 @@ func signal(k handleKey, sig C.int) C.int {
 	if h == nil {
 		return rc
 	}
-	if sig < 0 || sig >= csrc.NSig { // 0 is a probe
+	if sig < 0 || sig >= nsig { // 0 is a probe
 		return neg(syscall.EINVAL)
 	}
 	return neg(errnoOf(h.Signal(syscall.Signal(sig))))

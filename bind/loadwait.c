@@ -1,3 +1,5 @@
+//go:build unix
+
 /*
  * loadwait.c - loading libprocfd.so returns only once the library has put
  * back the host's RLIMIT_NOFILE.

@@ -1,3 +1,5 @@
+//go:build unix
+
 /*
  * The XSI strerror_r fills the caller's buffer; the GNU one, which
  * _GNU_SOURCE selects, may return a static string instead and leave the
