@@ -14,34 +14,43 @@
 #include "procfd.h"
 #include "_cgo_export.h"
 
-int procfd_spawn(procfd_t **out, const char *path, char *const argv[], char *const envp[],
+/* procfd.dll exports each of these: the .def file that Go's linker hands
+ * mingw-w64's ld names only the Go exports (pfdgo_*), and with a .def file
+ * ld exports nothing else unless it is marked so. Elsewhere a no-op. */
+#ifdef _WIN32
+#define PFD_EXPORT __declspec(dllexport)
+#else
+#define PFD_EXPORT
+#endif
+
+PFD_EXPORT int procfd_spawn(procfd_t **out, const char *path, char *const argv[], char *const envp[],
                  const procfd_attr_t *attr)
 {
 	return pfdgo_spawn(out, (char *)path, (char **)argv, (char **)envp, (procfd_attr_t *)attr);
 }
 
-int procfd_open(procfd_t **out, int pid) { return pfdgo_open(out, pid); }
+PFD_EXPORT int procfd_open(procfd_t **out, int pid) { return pfdgo_open(out, pid); }
 
-int procfd_pid(const procfd_t *h) { return pfdgo_pid((uintptr_t)h); }
+PFD_EXPORT int procfd_pid(const procfd_t *h) { return pfdgo_pid((uintptr_t)h); }
 
-intptr_t procfd_fd(const procfd_t *h) { return pfdgo_fd((uintptr_t)h); }
+PFD_EXPORT intptr_t procfd_fd(const procfd_t *h) { return pfdgo_fd((uintptr_t)h); }
 
-const char *procfd_backend(const procfd_t *h) { return pfdgo_backend((uintptr_t)h); }
+PFD_EXPORT const char *procfd_backend(const procfd_t *h) { return pfdgo_backend((uintptr_t)h); }
 
-const char *procfd_default_backend(void) { return pfdgo_default_backend(); }
+PFD_EXPORT const char *procfd_default_backend(void) { return pfdgo_default_backend(); }
 
-int procfd_signal(procfd_t *h, int sig) { return pfdgo_signal((uintptr_t)h, sig); }
+PFD_EXPORT int procfd_signal(procfd_t *h, int sig) { return pfdgo_signal((uintptr_t)h, sig); }
 
-int procfd_wait(procfd_t *h, int timeout_ms, procfd_status_t *st) { return pfdgo_wait((uintptr_t)h, timeout_ms, st); }
+PFD_EXPORT int procfd_wait(procfd_t *h, int timeout_ms, procfd_status_t *st) { return pfdgo_wait((uintptr_t)h, timeout_ms, st); }
 
-int procfd_on_exit(procfd_t *h, void (*cb)(procfd_t *h, const procfd_status_t *st, void *arg),
+PFD_EXPORT int procfd_on_exit(procfd_t *h, void (*cb)(procfd_t *h, const procfd_status_t *st, void *arg),
                    void *arg)
 {
 	return pfdgo_on_exit((uintptr_t)h, cb, arg);
 }
 
-int procfd_close(procfd_t *h) { return pfdgo_close((uintptr_t)h); }
+PFD_EXPORT int procfd_close(procfd_t *h) { return pfdgo_close((uintptr_t)h); }
 
-const char *procfd_strerror(int err) { return pfdgo_strerror(err); }
+PFD_EXPORT const char *procfd_strerror(int err) { return pfdgo_strerror(err); }
 
-const char *procfd_version(void) { return pfdgo_version(); }
+PFD_EXPORT const char *procfd_version(void) { return pfdgo_version(); }
