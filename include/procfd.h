@@ -5,10 +5,19 @@
  * ends, it signals the process without a PID-reuse race, and it yields the
  * exit status exactly once, to every waiter. On Linux the handle is a pidfd
  * (Linux 5.4+) or, where pidfds are missing or forbidden, a "death pipe"
- * whose write end only the child holds, confirmed with waitid(2).
+ * whose write end only the child holds, confirmed with waitid(2). On
+ * Windows the handle is the process HANDLE (the "handle" backend).
  *
  * This header is the whole contract of libprocfd.so. Link with -lprocfd
  * (pkg-config procfd; CMake: find_package(procfd) and procfd::procfd).
+ *
+ * Windows. The same header is the contract of procfd.dll, built with
+ * mingw-w64 (go build -buildmode=c-shared); mingw's gcc links against the
+ * dll itself (-L DIR -lprocfd, or the dll's path), and the program finds it
+ * beside its .exe or in PATH. What Windows cannot keep of a promise below
+ * is said where the promise is made, under "Windows:". The dll also
+ * exports the library's internal pfdgo_* functions: they are not part of
+ * the contract.
  *
  * Conventions
  *
@@ -16,6 +25,13 @@
  *   it documents, on success, and a negative errno on failure (-ENOENT, ...);
  *   errno itself is left alone. procfd_strerror() describes such a value.
  *   A NULL pointer where one is required is -EINVAL.
+ *   Windows: the errnos are those of the C runtime's <errno.h> (mingw-w64's
+ *   and MSVC's agree: ENOENT 2, ENOTSUP 129, ETIMEDOUT 138, ...), never
+ *   Windows error codes; the error of a Windows call is mapped as the C
+ *   runtime maps them (ERROR_FILE_NOT_FOUND and ERROR_PATH_NOT_FOUND:
+ *   -ENOENT, ERROR_ACCESS_DENIED: -EACCES, ERROR_BAD_EXE_FORMAT: -ENOEXEC,
+ *   ERROR_DIRECTORY: -ENOTDIR, ERROR_INVALID_PARAMETER: -EINVAL, ...), and
+ *   one with no errno of its own is -EIO.
  *
  *   Handles. procfd_spawn() and procfd_open() return a procfd_t *, an opaque
  *   token that is never dereferenced: a pointer that is not an open handle,
@@ -29,7 +45,9 @@
  *   procfd_wait() blocks only its calling thread; waiting processes otherwise
  *   cost no thread (the library parks them on epoll). The library runs a Go
  *   runtime with a few threads of its own. Do not call it in the child of a
- *   fork() until that child has called exec.
+ *   fork() until that child has called exec. Windows: there is no epoll;
+ *   the library waits for up to 63 processes on each thread of its own
+ *   (WaitForMultipleObjects), so one thread per 63 waited processes.
  *
  *   Signals. The pidfd backend installs no signal handler, nor does the
  *   death-pipe backend while each of its children comes with a pidfd (where
@@ -42,13 +60,15 @@
  *   that installs its SIGCHLD handler later replaces the backend's, with the
  *   same effect. A handler that reaps other children than its own, with
  *   waitpid(-1, ...), takes their status from procfd: see -ECHILD.
+ *   Windows: no signal handler is installed, and none of this applies.
  *
  *   Limits. The Go runtime inside the library raises the process's soft
  *   RLIMIT_NOFILE when it starts, on a thread of its own; the library puts
  *   back the limit the host had before dlopen() returns (for a program
  *   linked with it, before main() starts), waiting up to 5 seconds for the
  *   runtime to get there. A limit the host sets after that is its own, and
- *   children get the host's limit of the moment.
+ *   children get the host's limit of the moment. Windows: there are no
+ *   such limits; the library changes none.
  *
  *   Nothing a caller passes, other than a pointer to memory it does not own,
  *   crashes the host process: an internal failure is reported as -EIO.
@@ -80,22 +100,32 @@ typedef struct procfd_status {
 
 /* procfd_attr_t.flags */
 enum {
-	/* Start the child in a new session (setsid(2)). */
+	/* Start the child in a new session (setsid(2)).
+	 * Windows: -ENOTSUP. */
 	PROCFD_SETSID = 1 << 0,
-	/* Start the child in a new process group led by itself. */
+	/* Start the child in a new process group led by itself.
+	 * Windows: -ENOTSUP. */
 	PROCFD_SETPGID = 1 << 1,
 	/* procfd_close() kills a still running process with SIGKILL and reaps
-	 * it before it returns. */
+	 * it before it returns. Windows: with TerminateProcess (exit code 1);
+	 * the child runs in a job object that kills it and every process it
+	 * started once the handle is closed, or the caller ends. */
 	PROCFD_KILL_ON_CLOSE = 1 << 2,
 	/* A path without a slash is looked for in the directories of the
 	 * caller's PATH, as execvp(3) does. Without it, such a path is taken
-	 * relative to the child's working directory. */
+	 * relative to the child's working directory.
+	 * Windows: a path without a slash, backslash or colon is looked for in
+	 * the directories of PATH (separated by ';', empty ones skipped; the
+	 * current directory only if PATH names it), as itself and with ".exe"
+	 * appended, the first regular file found; nothing checks that it is
+	 * executable. */
 	PROCFD_SEARCH_PATH = 1 << 3,
 	/* Reset the signals in attr->sigdefault to their default action in
-	 * the child (posix_spawnattr_setsigdefault). Since 0.2. */
+	 * the child (posix_spawnattr_setsigdefault). Since 0.2.
+	 * Windows: -ENOTSUP. */
 	PROCFD_SIGDEFAULT = 1 << 4,
 	/* Give the child attr->sigmask as its signal mask
-	 * (posix_spawnattr_setsigmask). Since 0.2. */
+	 * (posix_spawnattr_setsigmask). Since 0.2. Windows: -ENOTSUP. */
 	PROCFD_SIGMASK = 1 << 5
 };
 
@@ -103,7 +133,16 @@ enum {
 #define PROCFD_SIGBIT(sig) ((uint64_t)1 << ((sig) - 1))
 
 /* How procfd_spawn() starts a process. A NULL procfd_attr_t *, or one that
- * is all zeros, means the defaults below. */
+ * is all zeros, means the defaults below.
+ *
+ * Windows: fds are descriptors of the C runtime that procfd.dll is built
+ * with (msvcrt.dll with Debian's mingw-w64, as its programs use; a dll built
+ * by a UCRT toolchain takes UCRT's): 0, 1, 2, or one from _pipe, _open or
+ * _open_osfhandle. fds[0], fds[1] and fds[2] become the child's standard
+ * input, output and error (the HANDLE that _get_osfhandle gives); there are
+ * no others, so nfds is at most 3 (more: -EINVAL), and -1 or an entry past
+ * nfds leaves the child without that handle. With NULL fds the child gets
+ * the HANDLEs behind the C runtime's 0, 1 and 2 at the time of the call. */
 typedef struct procfd_attr {
 	const char *dir;     /* working directory; NULL: the caller's */
 	const int *fds;      /* the child's descriptor i is fds[i]; -1: closed;
@@ -111,7 +150,8 @@ typedef struct procfd_attr {
 	int nfds;            /* number of entries in fds */
 	unsigned flags;      /* PROCFD_SETSID | ... */
 	const char *backend; /* NULL or "": the best available; else "pidfd",
-	                      * "pipe", "procdesc" or "handle" */
+	                      * "pipe", "procdesc" or "handle" (Windows:
+	                      * "handle" is the only one that works) */
 	/* Since 0.2, and read only with the flag that names them, so that a
 	 * program built against 0.1's shorter struct still works. Each is a
 	 * set of signals 1 to 64, PROCFD_SIGBIT(sig) per signal. */
@@ -130,6 +170,16 @@ typedef struct procfd_attr {
  * attr->fds stay open and unchanged in the caller. On success *out is the new handle,
  * to be released with procfd_close(). No process is left behind on failure.
  *
+ * Windows: CreateProcessW runs path as given: no ".exe" is appended without
+ * PROCFD_SEARCH_PATH, and a relative path is joined to attr->dir (the
+ * library does so: CreateProcessW alone would take it in the caller's
+ * directory). argv becomes one command line, each argument quoted as the C
+ * runtime and CommandLineToArgvW take it apart again; a child that parses
+ * its command line otherwise (cmd.exe) sees those quotes. envp NULL is the
+ * process's environment as it is at the call (SetEnvironmentVariable and
+ * _putenv both change it). The child inherits its three standard handles
+ * and no other HANDLE of the caller, inheritable or not.
+ *
  * Signals. The child execs with no signal blocked, whatever the calling
  * thread blocks, or with exactly attr->sigmask under PROCFD_SIGMASK; the C
  * library's own signals (32 and 33 with glibc) are never blocked. To give
@@ -139,7 +189,9 @@ typedef struct procfd_attr {
  * it; one the caller ignores stays ignored, unless it is in
  * attr->sigdefault under PROCFD_SIGDEFAULT. That includes SIGPIPE ignored
  * before the library was loaded, which the library's Go runtime then
- * catches on the caller's behalf (handing it on to SIG_IGN).
+ * catches on the caller's behalf (handing it on to SIG_IGN). Windows: a
+ * process has no signal mask or dispositions to inherit, and none of this
+ * applies.
  *
  * RETURN VALUE
  *   0 on success, a negative errno on failure; *out is set only on success.
@@ -147,21 +199,29 @@ typedef struct procfd_attr {
  * ERRORS
  *   -EINVAL   out, path or argv is NULL; argv is empty; attr->nfds is
  *             negative, or attr->fds is NULL with attr->nfds > 0, or too
- *             many descriptors (over 1024); attr->flags has an unknown
- *             bit; attr->backend (or, without one, the PROCFD_BACKEND
- *             environment variable) is not a backend's name.
+ *             many descriptors (over 1024; Windows: over 3);
+ *             attr->flags has an unknown bit; attr->backend (or, without
+ *             one, the PROCFD_BACKEND environment variable) is not a
+ *             backend's name.
  *   -EMFILE, -ENFILE
  *             no descriptor could be made for the handle, for the death
  *             pipe and error pipe of the pipe backend, or for the copies
  *             of attr->fds that the child is handed.
  *   -ENOTSUP  attr->backend (or the PROCFD_BACKEND environment variable)
  *             names a backend that does not work on this system.
+ *             Windows: also PROCFD_SETSID, PROCFD_SETPGID,
+ *             PROCFD_SIGDEFAULT or PROCFD_SIGMASK in attr->flags.
  *   -EBADF    an entry of attr->fds is neither -1 nor an open descriptor.
+ *             Windows: or one that the C runtime has no HANDLE for.
  *   -ENOENT, -EACCES, -ENOEXEC, -E2BIG, ...
  *             execve(2) failed in the child (with PROCFD_SEARCH_PATH,
  *             -ENOENT also when no directory of PATH holds the program).
+ *             Windows: CreateProcessW failed, its error mapped as under
+ *             Errors above (a missing program or directory of the path:
+ *             -ENOENT; not a program: -ENOEXEC).
  *   -ENOENT, -ENOTDIR, -EACCES
- *             attr->dir is not a directory the child may enter.
+ *             attr->dir is not a directory the child may enter. Windows:
+ *             CreateProcessW says -ENOTDIR of a missing one too.
  *   -EAGAIN, -ENOMEM
  *             the process could not be created.
  */
@@ -177,6 +237,10 @@ int procfd_spawn(procfd_t **out, const char *path, char *const argv[], char *con
  * has reaped it (Linux 6.15+), or -ENODATA if the parent has not done so
  * within 250 ms of the exit. That answer is final for the handle.
  *
+ * Windows: OpenProcess, for waiting, the exit code and TerminateProcess.
+ * procfd_wait() returns the true status of any process, whoever started
+ * it, as soon as it has ended: never -ENODATA, and no 250 ms wait.
+ *
  * RETURN VALUE
  *   0 on success, a negative errno on failure; *out is set only on success.
  *
@@ -190,6 +254,9 @@ int procfd_spawn(procfd_t **out, const char *path, char *const argv[], char *con
  *             Never for a pid that names no process or thread at all:
  *             that is -ESRCH.
  *   -ESRCH    no process pid exists.
+ *   -EACCES   Windows: the caller may not open the process (OpenProcess
+ *             says ERROR_ACCESS_DENIED). Windows has no -ENOENT case: a
+ *             thread id is no process id.
  *   -ENOTSUP  the backend in use cannot refer to an existing process (the
  *             death pipe cannot).
  *   -EMFILE, -ENFILE, -ENOMEM
@@ -223,6 +290,13 @@ int procfd_pid(const procfd_t *h);
  * stays valid until procfd_close(h): do not close it, read from it or change
  * its flags.
  *
+ * Windows: the process HANDLE itself, as an intptr_t: cast it to HANDLE and
+ * wait for it with WaitForSingleObject, WaitForMultipleObjects,
+ * RegisterWaitForSingleObject or MsgWaitForMultipleObjects. It is
+ * signalled exactly when the process has ended, and from then on, with the
+ * same rule for procfd_wait(h, 0, ...). Do not CloseHandle it or pass it
+ * to DuplicateHandle with DUPLICATE_CLOSE_SOURCE.
+ *
  * The rule is the same on every backend; what the descriptor is differs. On
  * the pidfd backend it is the pidfd, which the kernel wakes again when the
  * status is collected, so an edge-triggered loop may see a second edge for
@@ -241,6 +315,7 @@ int procfd_pid(const procfd_t *h);
  *   -EBADF    h is not an open handle.
  *   -EMFILE   the death-pipe backend could not make its eventfd: the
  *             process is out of descriptors. A later call tries again.
+ *             Never on Windows.
  */
 intptr_t procfd_fd(const procfd_t *h);
 
@@ -248,8 +323,9 @@ intptr_t procfd_fd(const procfd_t *h);
  * procfd_backend - the backend behind a handle
  *
  * RETURN VALUE
- *   "pidfd", "pipe", "procdesc" or "handle": a static string, never to be
- *   freed. NULL if h is NULL or not an open handle.
+ *   "pidfd", "pipe", "procdesc" or "handle" (Windows: always "handle"): a
+ *   static string, never to be freed. NULL if h is NULL or not an open
+ *   handle.
  */
 const char *procfd_backend(const procfd_t *h);
 
@@ -272,6 +348,11 @@ const char *procfd_default_backend(void);
  * ended, nothing is sent. sig 0 sends nothing and tells whether the process
  * still runs (0) or has ended (-ESRCH).
  *
+ * Windows: a process has no signals. sig 9 (SIGKILL, which Windows'
+ * <signal.h> does not define) ends it with TerminateProcess and exit code 1:
+ * its status is then exited, code 1, as if it had called exit(1). sig 0
+ * answers as above. Any other signal is -ENOTSUP, and nothing is sent.
+ *
  * RETURN VALUE
  *   0 on success, a negative errno on failure.
  *
@@ -280,8 +361,10 @@ const char *procfd_default_backend(void);
  *             (1 to 64).
  *   -EBADF    h is not an open handle.
  *   -ESRCH    the process has ended (it may still be a zombie).
- *   -EPERM    the caller may not signal that process.
- *   -ENOTSUP  the death-pipe backend has no pidfd for the process
+ *   -EPERM    the caller may not signal that process (Windows: -EACCES,
+ *             TerminateProcess's ERROR_ACCESS_DENIED).
+ *   -ENOTSUP  Windows: sig is not 0 or 9.
+ *             On Linux: the death-pipe backend has no pidfd for the process
  *             (pidfd_open(2) fails here: Linux before 5.3, or a seccomp
  *             policy) and SIGCHLD is ignored (SIG_IGN or SA_NOCLDWAIT):
  *             the kernel may reap the process and give its PID to another
@@ -302,6 +385,12 @@ int procfd_signal(procfd_t *h, int sig);
  * returns the same status. If st is not NULL, the status is stored there.
  * Waiting on a handle from procfd_open() for a process that is not our
  * child returns once its parent has reaped it.
+ *
+ * Windows: the status is always exited = 1 with the exit code in code (a
+ * DWORD stored in an int: an NTSTATUS such as 0xC0000005 of a crashed
+ * process is negative), signal 0 and core_dumped 0, for procfd_open()
+ * handles too, as soon as the process has ended. -ECHILD and -ENODATA are
+ * never returned.
  *
  * RETURN VALUE
  *   0 on success, with *st filled; a negative errno on failure, with *st
@@ -329,7 +418,7 @@ int procfd_wait(procfd_t *h, int timeout_ms, procfd_status_t *st);
  * that the library owns (never the caller's thread, even if the process has
  * already ended). st points to the status and is valid only during the call;
  * it is NULL if the status could not be collected (procfd_wait() then tells
- * why: -ECHILD or -ENODATA). Each successful call registers one more call of
+ * why: -ECHILD or -ENODATA; never on Windows). Each successful call registers one more call of
  * its own cb.
  *
  * What cb may do: call any procfd function, procfd_close(h) included (the
@@ -363,6 +452,11 @@ int procfd_on_exit(procfd_t *h, void (*cb)(procfd_t *h, const procfd_status_t *s
  * Calls of procfd_wait() on h that are blocked at that moment still return
  * the status, for procfd_open() handles too.
  *
+ * Windows: PROCFD_KILL_ON_CLOSE terminates the process (exit code 1) and
+ * waits until it has ended; closing its job object also kills the processes
+ * it started. Windows keeps no zombies: without the flag the process runs
+ * on, and the library closes its HANDLE.
+ *
  * RETURN VALUE
  *   0 on success, a negative errno on failure. h is no longer open after
  *   any call that did not return -EINVAL or -EBADF.
@@ -371,7 +465,7 @@ int procfd_on_exit(procfd_t *h, void (*cb)(procfd_t *h, const procfd_status_t *s
  *   -EINVAL   h is NULL.
  *   -EBADF    h is not an open handle (a second procfd_close() included).
  *   -EPERM    PROCFD_KILL_ON_CLOSE could not kill the process; it is left
- *             running and will be reaped when it ends.
+ *             running and will be reaped when it ends. Windows: -EACCES.
  */
 int procfd_close(procfd_t *h);
 
@@ -385,6 +479,9 @@ int procfd_close(procfd_t *h);
  *   A static string, never NULL and never to be freed, the same one for the
  *   same err on every call: the C library's text for the errno (strerror),
  *   or "Unknown error" for a value that no errno can be (4096 and over).
+ *   Windows: msvcrt's strerror knows the errnos 1 to 42 only; the POSIX
+ *   ones of <errno.h> from 100 on (ENOTSUP, ETIMEDOUT, ENODATA, ...) get
+ *   the library's own text, in glibc's words ("Not supported", ...).
  */
 const char *procfd_strerror(int err);
 

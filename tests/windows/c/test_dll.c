@@ -153,6 +153,7 @@ static void test_spawn_errors(void)
 	/* A working directory that does not exist. */
 	attr = (procfd_attr_t){.dir = "C:\\procfd-no-such-dir"};
 	int rc = procfd_spawn(&h, child_exe, argv, NULL, &attr);
+	printf("     missing attr->dir: %d (%s)\n", rc, procfd_strerror(rc));
 	CHECK(rc == -ENOENT || rc == -ENOTDIR);
 	CHECK(h == NULL); /* no failure above wrote it */
 }
