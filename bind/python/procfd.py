@@ -13,7 +13,10 @@ status exactly once, to every waiter.
 
 The library is found through the environment variable PROCFD_LIBRARY (a
 path), then the build/lib/ directory of the procfd source tree this file
-belongs to, then ctypes.util.find_library("procfd").
+belongs to, then ctypes.util.find_library("procfd"). On Windows
+(os.name == "nt") it is procfd.dll, looked for after PROCFD_LIBRARY beside
+this file, then in the tree's build/windows/, then by find_library (PATH);
+that path is untested: no Windows Python has run it.
 
 Failures raise OSError with the errno that libprocfd returned, so a missing
 program is FileNotFoundError and an elapsed wait timeout is TimeoutError.
@@ -41,6 +44,8 @@ def _load_library():
         # An explicit choice that does not load is an error, not a reason
         # to pick up some other copy.
         return ctypes.CDLL(explicit)
+    if os.name == "nt":
+        return _load_dll()
     in_tree = Path(__file__).resolve().parents[2] / "build" / "lib" / "libprocfd.so"
     if in_tree.exists():
         return ctypes.CDLL(str(in_tree))
@@ -50,6 +55,22 @@ def _load_library():
     raise ImportError(
         "libprocfd not found: set PROCFD_LIBRARY to its path, build it with "
         "./build.sh, or install it where the dynamic linker looks"
+    )
+
+
+def _load_dll():
+    # Windows: procfd.dll, by full path (ctypes does not search the
+    # directory of this module, nor PATH for a bare name since Python 3.8).
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "procfd.dll", here.parents[1] / "build" / "windows" / "procfd.dll"):
+        if candidate.exists():
+            return ctypes.CDLL(str(candidate))
+    found = ctypes.util.find_library("procfd")
+    if found:
+        return ctypes.CDLL(found)
+    raise ImportError(
+        "procfd.dll not found: set PROCFD_LIBRARY to its path, or put it "
+        "beside procfd.py or in a directory of PATH"
     )
 
 
