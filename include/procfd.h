@@ -17,7 +17,8 @@
  * beside its .exe or in PATH. What Windows cannot keep of a promise below
  * is said where the promise is made, under "Windows:". The dll also
  * exports the library's internal pfdgo_* functions: they are not part of
- * the contract.
+ * the contract. Once loaded it stays: its Go runtime cannot be unloaded,
+ * so do not FreeLibrary() it.
  *
  * Conventions
  *
@@ -60,7 +61,10 @@
  *   that installs its SIGCHLD handler later replaces the backend's, with the
  *   same effect. A handler that reaps other children than its own, with
  *   waitpid(-1, ...), takes their status from procfd: see -ECHILD.
- *   Windows: no signal handler is installed, and none of this applies.
+ *   Windows: none of this applies. The library's Go runtime adds a console
+ *   control handler, which passes every event (Ctrl+C, close, ...) on to
+ *   the host's handlers, and vectored exception handlers, which leave an
+ *   exception outside the library's Go code to the host.
  *
  *   Limits. The Go runtime inside the library raises the process's soft
  *   RLIMIT_NOFILE when it starts, on a thread of its own; the library puts
