@@ -102,6 +102,20 @@ static void test_search_path(void)
 		CHECK_INT(st.code, 4);
 		CHECK_INT(procfd_close(h), 0);
 	}
+	/* PATH as it is at the call; "child" is child.exe. */
+	char old_path[32768];
+	DWORD n = GetEnvironmentVariableA("PATH", old_path, sizeof old_path);
+	char *child_argv[] = {"child", "exit", "8", NULL};
+	SetEnvironmentVariableA("PATH", exe_dir);
+	h = NULL;
+	CHECK_INT(procfd_spawn(&h, "child", child_argv, NULL, &attr), 0);
+	if (h != NULL) {
+		CHECK_INT(procfd_wait(h, -1, &st), 0);
+		CHECK_INT(st.code, 8);
+		CHECK_INT(procfd_close(h), 0);
+	}
+	CHECK_INT(procfd_spawn(&h, "cmd", argv, NULL, &attr), -ENOENT);
+	SetEnvironmentVariableA("PATH", n > 0 && n < sizeof old_path ? old_path : NULL);
 	h = NULL;
 	CHECK_INT(procfd_spawn(&h, "procfd-no-such-program", argv, NULL, &attr), -ENOENT);
 	/* Without the flag a bare name is a path in the working directory
@@ -368,6 +382,24 @@ static void test_stdout_pipe(void)
 		CHECK_INT(procfd_close(h), 0);
 	}
 	_close(p[0]);
+
+	/* The child inherits no other handle: with an inheritable pipe open
+	 * in the caller, the child running, and the caller's write end
+	 * closed, the read end is at its end. */
+	if (_pipe(p, 4096, _O_BINARY) == 0) {
+		h = NULL;
+		CHECK_INT(spawn_child(&h, NULL, "sleep", "3000"), 0);
+		_close(p[1]);
+		DWORD avail = 0;
+		BOOL ok = PeekNamedPipe((HANDLE)_get_osfhandle(p[0]), NULL, 0, NULL, &avail, NULL);
+		CHECK(!ok && GetLastError() == ERROR_BROKEN_PIPE);
+		_close(p[0]);
+		if (h != NULL) {
+			CHECK_INT(procfd_signal(h, SIG_KILL), 0);
+			CHECK_INT(procfd_wait(h, 10000, &st), 0);
+			CHECK_INT(procfd_close(h), 0);
+		}
+	}
 
 	/* -1: the child has no such handle; fewer than 3: none past nfds. */
 	int only_in[] = {0};
