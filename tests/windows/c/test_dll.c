@@ -3,7 +3,8 @@
  * include/procfd.h promises on the handle backend, and where Windows
  * differs, what the header says instead.
  *
- * Usage: test_dll.exe, with procfd.dll and child.exe (child.c) beside it.
+ * Usage: test_dll.exe, with procfd.dll and test_dll_child.exe (built from
+ * test_dll_child.c) beside it.
  * It prints one line per check and "N passed, N failed"; the exit status
  * is 0 only if every check passed.
  */
@@ -16,12 +17,12 @@
 
 #include "procfd.h"
 #include "check.h"
-#include "child.h"
+#include "test_dll_child.h"
 
 #define SIG_KILL 9  /* Windows' <signal.h> has no SIGKILL */
 #define SIG_TERM 15
 
-static char child_exe[MAX_PATH]; /* absolute path of child.exe */
+static char child_exe[MAX_PATH]; /* absolute path of test_dll_child.exe */
 static char exe_dir[MAX_PATH];   /* the directory of both */
 static const char *cmd_exe = "C:\\windows\\system32\\cmd.exe";
 
@@ -37,13 +38,13 @@ static void find_paths(void)
 	slash = strrchr(exe_dir, '\\');
 	if (slash != NULL)
 		*slash = '\0';
-	snprintf(child_exe, sizeof child_exe, "%s\\child.exe", exe_dir);
+	snprintf(child_exe, sizeof child_exe, "%s\\test_dll_child.exe", exe_dir);
 }
 
-/* spawn_child runs child.exe with up to two arguments. */
+/* spawn_child runs test_dll_child.exe with up to two arguments. */
 static int spawn_child(procfd_t **h, const procfd_attr_t *attr, const char *mode, const char *arg)
 {
-	char *argv[] = {"child.exe", (char *)mode, (char *)arg, NULL};
+	char *argv[] = {"test_dll_child.exe", (char *)mode, (char *)arg, NULL};
 	return procfd_spawn(h, child_exe, argv, NULL, attr);
 }
 
@@ -81,7 +82,7 @@ static void test_exit_code(void)
 	CHECK_INT(again.code, 3);
 	CHECK_INT(procfd_close(h), 0);
 
-	/* child.exe's own exit code, a large one too. */
+	/* test_dll_child.exe's own exit code, a large one too. */
 	CHECK_INT(spawn_child(&h, NULL, "exit", "200"), 0);
 	CHECK_INT(procfd_wait(h, -1, &st), 0);
 	CHECK_INT(st.code, 200);
@@ -102,13 +103,13 @@ static void test_search_path(void)
 		CHECK_INT(st.code, 4);
 		CHECK_INT(procfd_close(h), 0);
 	}
-	/* PATH as it is at the call; "child" is child.exe. */
+	/* PATH as it is at the call; "test_dll_child" is test_dll_child.exe. */
 	char old_path[32768];
 	DWORD n = GetEnvironmentVariableA("PATH", old_path, sizeof old_path);
-	char *child_argv[] = {"child", "exit", "8", NULL};
+	char *child_argv[] = {"test_dll_child", "exit", "8", NULL};
 	SetEnvironmentVariableA("PATH", exe_dir);
 	h = NULL;
-	CHECK_INT(procfd_spawn(&h, "child", child_argv, NULL, &attr), 0);
+	CHECK_INT(procfd_spawn(&h, "test_dll_child", child_argv, NULL, &attr), 0);
 	if (h != NULL) {
 		CHECK_INT(procfd_wait(h, -1, &st), 0);
 		CHECK_INT(st.code, 8);
@@ -416,7 +417,7 @@ static void test_stdout_pipe(void)
 static void test_env_argv_dir(void)
 {
 	char *envp[] = {"PFD_TEST_VALUE=42", NULL};
-	char *argv[] = {"child.exe", "exitenv", "PFD_TEST_VALUE", NULL};
+	char *argv[] = {"test_dll_child.exe", "exitenv", "PFD_TEST_VALUE", NULL};
 	procfd_status_t st = {0};
 	procfd_t *h = NULL;
 
@@ -446,10 +447,10 @@ static void test_env_argv_dir(void)
 	}
 
 	/* A relative path is taken in attr->dir, the child's directory. */
-	char *exit_argv[] = {"child.exe", "exit", "6", NULL};
+	char *exit_argv[] = {"test_dll_child.exe", "exit", "6", NULL};
 	procfd_attr_t attr = {.dir = exe_dir};
 	h = NULL;
-	CHECK_INT(procfd_spawn(&h, "child.exe", exit_argv, NULL, &attr), 0);
+	CHECK_INT(procfd_spawn(&h, "test_dll_child.exe", exit_argv, NULL, &attr), 0);
 	if (h != NULL) {
 		CHECK_INT(procfd_wait(h, 10000, &st), 0);
 		CHECK_INT(st.code, 6);
@@ -524,7 +525,7 @@ int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
 	find_paths();
-	/* Relative paths must not find child.exe or cmd.exe by accident. */
+	/* Relative paths must not find test_dll_child.exe or cmd.exe by accident. */
 	SetCurrentDirectoryA("C:\\");
 
 	test_library();

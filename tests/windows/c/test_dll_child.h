@@ -1,6 +1,6 @@
-/* What test_dll.c and child.c agree on. */
-#ifndef PROCFD_WINDOWS_TEST_CHILD_H
-#define PROCFD_WINDOWS_TEST_CHILD_H
+/* What test_dll.c and test_dll_child.c agree on. */
+#ifndef PROCFD_WINDOWS_TEST_DLL_CHILD_H
+#define PROCFD_WINDOWS_TEST_DLL_CHILD_H
 
 /* An argument that Windows' quoting rules make hard to pass whole: spaces,
  * a quote, backslashes before a quote and at the end. */

@@ -1,6 +1,6 @@
 /*
- * child.c - the child program of test_dll.c, built with mingw-w64 beside
- * it. What it does is in argv[1]:
+ * test_dll_child.c - the child program of test_dll.c, built with mingw-w64
+ * beside it. What it does is in argv[1]:
  *
  *   exit N        exit with code N
  *   sleep MS      sleep MS milliseconds, then exit 0
@@ -15,7 +15,7 @@
 #include <string.h>
 #include <windows.h>
 
-#include "child.h"
+#include "test_dll_child.h"
 
 int main(int argc, char **argv)
 {
