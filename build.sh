@@ -7,13 +7,15 @@
 #   ./build.sh test     run every test: gofmt, go vet, the C layer under
 #                       -Werror, the exports of libprocfd.so against procfd.h,
 #                       the Ginkgo suites under -race (tests/capi among them
-#                       runs the C and the Python tests), then the
-#                       reliability step
+#                       runs the C and the Python tests), the Windows suite
+#                       under Wine (run_windows), then the reliability step
 #   ./build.sh reliability
 #                       fuzz the C ABI for FUZZTIME (default 60s), and run
 #                       the Linux suite under AddressSanitizer (go test
 #                       -asan; its slow specs, the 8,000-cycle leak
 #                       counts, left out)
+#   ./build.sh windows  the Windows step of test alone: the suite and the C
+#                       test of procfd.dll, cross-built, under Wine
 #   ./build.sh fuzz     the fuzzing alone; go test runs the committed
 #                       corpus (bind/testdata/fuzz) in any case
 #   ./build.sh bench    the side-by-side benchmark table (issue 9; under 10 min)
@@ -26,7 +28,8 @@
 #
 # GO names the go command (default: go).
 #
-# Needs Go 1.26+, a C compiler (cgo) and Python 3. CMake users: see
+# Needs Go 1.26+, a C compiler (cgo) and Python 3; the tests also need
+# mingw-w64 and Wine (Debian: gcc-mingw-w64-x86-64 wine64). CMake users: see
 # CMakeLists.txt, which builds the same library.
 set -euo pipefail
 caller_dir=$PWD
@@ -127,7 +130,40 @@ run_tests() {
 	check_exports
 	step "the package's examples and the Ginkgo suites, under -race (tests/capi: the C and Python tests)"
 	"$GO" test -race -count=1 -timeout 20m ./...
+	run_windows
 	run_reliability
+}
+
+# run_windows: the Windows suite (tests/windows: the conformance specs on the
+# handle backend, and Windows' own), cross-built with cgo and mingw-w64 as a
+# Windows user would build, and run under Wine in a prefix of build/'s own
+# (tests/windows/wine/run.sh). Needs Debian's gcc-mingw-w64-x86-64 and wine64.
+run_windows() {
+	local out=build/windows
+	# The packages that build for Windows; the Linux helpers of
+	# tests/internal do not.
+	local win=(env GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc)
+	local mingw=(x86_64-w64-mingw32-gcc "${CFLAGS_STRICT[@]}")
+	step "go vet for windows"
+	"${win[@]}" "$GO" vet . ./bind ./tests/conformance ./tests/windows ./tests/internal/child
+	step "Windows: the suite (tests/windows) and its child program, cross-built; run under Wine"
+	mkdir -p "$out"
+	"${win[@]}" "$GO" test -c -o "$out/windows.test.exe" ./tests/windows
+	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 "$GO" build -o "$out/child.exe" ./tests/internal/child
+	# -ginkgo.v: a spec that Wine cannot honour is skipped with its reason
+	# printed, never passed in silence.
+	tests/windows/wine/run.sh build/wine "$out/windows.test.exe" -ginkgo.v -test.timeout 20m
+
+	step "Windows: procfd.dll (the C ABI, mingw-w64) and its C test (tests/windows/c), under Wine"
+	"${win[@]}" "$GO" build -buildmode=c-shared -o "$out/procfd.dll" ./bind
+	# cgo's header: an artefact; include/procfd.h is the contract.
+	rm -f "$out/procfd.h"
+	# mingw links against the dll itself: no import library. The test,
+	# its child and the dll sit side by side, as Windows looks for a dll
+	# beside the program first.
+	"${mingw[@]}" -o "$out/test_dll_child.exe" tests/windows/c/test_dll_child.c
+	"${mingw[@]}" -Iinclude -o "$out/test_dll.exe" tests/windows/c/test_dll.c -L"$out" -lprocfd
+	tests/windows/wine/run.sh build/wine "$out/test_dll.exe"
 }
 
 run_reliability() {
@@ -183,6 +219,7 @@ case "${1:-all}" in
 all) build && examples ;;
 test) run_tests ;;
 reliability) run_reliability ;;
+windows) run_windows ;;
 fuzz) run_fuzz ;;
 bench) run_bench ;;
 lib)
@@ -195,7 +232,7 @@ lib)
 	build_library "$out"
 	;;
 *)
-	echo "usage: $0 [test|reliability|fuzz|bench|lib [OUTDIR]]" >&2
+	echo "usage: $0 [test|reliability|windows|fuzz|bench|lib [OUTDIR]]" >&2
 	exit 2
 	;;
 esac

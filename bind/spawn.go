@@ -78,8 +78,6 @@ func spawn(out **C.procfd_t, path *C.char, argv, envp **C.char, a *C.procfd_attr
 			return neg(errno)
 		}
 		prog = found
-	} else {
-		prog = programPath(prog, attr.Dir)
 	}
 
 	h, err := procfd.Start(prog, goStrings(argv), attr)

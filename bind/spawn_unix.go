@@ -31,10 +31,6 @@ func callerEnviron() []string { return goStrings(C.pfd_environ()) }
 // isBareName: a name without a slash is searched for in PATH.
 func isBareName(prog string) bool { return !strings.Contains(prog, "/") }
 
-// programPath is the path handed to the exec: execve(2) takes a relative
-// one in the child's working directory already.
-func programPath(prog, dir string) string { return prog }
-
 // defaultFiles is what a child is given without attr->fds: nil, which
 // leaves it the caller's 0, 1 and 2.
 func defaultFiles() ([]*os.File, error) { return nil, nil }

@@ -30,17 +30,6 @@ func callerEnviron() []string { return os.Environ() }
 // searched for in PATH.
 func isBareName(prog string) bool { return !strings.ContainsAny(prog, `/\:`) }
 
-// programPath is the path handed to CreateProcessW. It takes a relative
-// path in the caller's current directory, not in the child's: procfd.h
-// promises the child's, so one is joined to attr->dir here.
-func programPath(prog, dir string) string {
-	if prog == "" || dir == "" || filepath.IsAbs(prog) || filepath.VolumeName(prog) != "" ||
-		strings.HasPrefix(prog, `\`) || strings.HasPrefix(prog, "/") {
-		return prog
-	}
-	return filepath.Join(dir, prog)
-}
-
 // defaultFiles is what a child is given without attr->fds: the C runtime's
 // descriptors 0, 1 and 2, as the caller has them now (none for one that
 // is not open). Go's os.Stdin and the like are the standard handles of the
