@@ -32,6 +32,12 @@ func childExe() string {
 	return filepath.Join(filepath.Dir(exe), "child.exe")
 }
 
+// underWine reports whether this runs under Wine, whose ntdll has
+// wine_get_version.
+func underWine() bool {
+	return windows.NewLazySystemDLL("ntdll.dll").NewProc("wine_get_version").Find() == nil
+}
+
 // threads counts this process's threads, from a snapshot of every thread.
 func threads() int {
 	snap, err := windows.CreateToolhelp32Snapshot(windows.TH32CS_SNAPTHREAD, 0)
@@ -171,8 +177,8 @@ var _ = Describe("the handle backend", func() {
 			}
 		})
 		var wg sync.WaitGroup
-		errs := make(chan error, n)
-		for range n {
+		errs := make([]error, n) // each waiter's own; read once all are done
+		for i := range n {
 			h, err := procfd.Start(childExe(), []string{"child", "readexit", "0"},
 				&procfd.Attr{Files: []*os.File{r, nil, nil}})
 			Expect(err).NotTo(HaveOccurred())
@@ -182,7 +188,7 @@ var _ = Describe("the handle backend", func() {
 				if err == nil && !st.Success() {
 					err = fmt.Errorf("pid %d: %v", h.Pid(), st)
 				}
-				errs <- err
+				errs[i] = err
 			})
 		}
 		time.Sleep(time.Second) // let every waiter park
@@ -191,16 +197,65 @@ var _ = Describe("the handle backend", func() {
 		fmt.Fprintf(GinkgoWriter, "threads: %d before, %d while %d processes are awaited\n", before, during, n)
 		Expect(during - before).To(BeNumerically("<=", (n+62)/63+4))
 
-		// Each child reads to end of file, then exits 0.
+		// Each child reads to end of file, then exits 0. Wine ends
+		// processes one at a time through its server: give each 100 ms.
 		Expect(w.Close()).To(Succeed())
 		reaped := make(chan struct{})
 		go func() {
 			wg.Wait()
 			close(reaped)
 		}()
-		Eventually(reaped).WithTimeout(waitTimeout).Should(BeClosed())
-		close(errs)
-		for err := range errs {
+		timeout := waitTimeout + time.Duration(n)*100*time.Millisecond
+		killed := make(map[int]bool)
+		select {
+		case <-reaped:
+		case <-time.After(timeout):
+			// Tell a slow or stuck child from a lost wake-up: a HANDLE
+			// that is signalled while its Wait still waits is one the
+			// pool missed, and fails the spec. Under Wine, about one
+			// child in a few thousand started this way never runs to
+			// its end (seen once with 1,000); those are killed, and
+			// their Waits must then return.
+			var running, ended []*procfd.Handle
+			for i, h := range handles {
+				ev, _ := windows.WaitForSingleObject(windows.Handle(h.Fd()), 0)
+				select {
+				case <-h.Done():
+				default:
+					if ev == windows.WAIT_OBJECT_0 {
+						ended = append(ended, h)
+					} else {
+						running = append(running, h)
+						killed[i] = true
+					}
+				}
+			}
+			// One that ended a moment ago may be on its way: look again.
+			time.Sleep(2 * time.Second)
+			missed := 0
+			for _, h := range ended {
+				select {
+				case <-h.Done():
+				default:
+					missed++
+				}
+			}
+			Expect(missed).To(BeZero(), "processes that ended but whose Wait was not woken")
+			if !underWine() {
+				Fail(fmt.Sprintf("%d processes never ended", len(running)))
+			}
+			msg := fmt.Sprintf("%d of %d children never ended under Wine within %v: killed", len(running), n, timeout)
+			AddReportEntry("wine", msg)
+			fmt.Fprintln(GinkgoWriter, msg)
+			for _, h := range running {
+				Expect(h.Kill()).To(Or(Succeed(), MatchError(os.ErrProcessDone)))
+			}
+			Eventually(reaped).WithTimeout(waitTimeout).Should(BeClosed())
+		}
+		for i, err := range errs {
+			if killed[i] {
+				continue // exit code 1, from the kill
+			}
 			Expect(err).NotTo(HaveOccurred())
 		}
 	})
