@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command backendprobe prints what procfd makes of the system it runs on,
 // one fact a line:
 //
