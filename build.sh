@@ -18,7 +18,7 @@
 #                       test of procfd.dll, cross-built, under Wine
 #   ./build.sh fuzz     the fuzzing alone; go test runs the committed
 #                       corpus (bind/testdata/fuzz) in any case
-#   ./build.sh bench    the side-by-side benchmark table (issue 9; under 10 min)
+#   ./build.sh bench    the side-by-side benchmark table (issue 9; 15 to 26 min on 2 cores here)
 #   ./build.sh lib [OUTDIR]
 #                       build libprocfd.so alone, by the one recipe that this
 #                       script, CMakeLists.txt and tests/capi all use, into
