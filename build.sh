@@ -158,7 +158,7 @@ run_windows() {
 	local win=(env GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc)
 	local mingw=(x86_64-w64-mingw32-gcc "${CFLAGS_STRICT[@]}")
 	step "go vet for windows"
-	"${win[@]}" "$GO" vet . ./bind ./tests/conformance ./tests/windows ./tests/internal/child
+	"${win[@]}" "$GO" vet . ./bind ./tests/conformance ./tests/windows ./tests/internal/child ./tests/internal/winhost
 	step "Windows: the suite (tests/windows) and its child program, cross-built; run under Wine"
 	mkdir -p "$out"
 	"${win[@]}" "$GO" test -c -o "$out/windows.test.exe" ./tests/windows

@@ -2,8 +2,6 @@ package conformance
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -12,15 +10,16 @@ import (
 	"golang.org/x/sys/windows"
 
 	"github.com/procfd/procfd"
+	"github.com/procfd/procfd/tests/internal/winhost"
 )
 
 // The programs of the portable specs: the child program (tests/internal/
 // child), which the suite puts beside the test binary as child.exe.
 
 func child(args ...string) []string {
-	exe, err := os.Executable()
+	exe, err := winhost.ChildExe()
 	ExpectWithOffset(2, err).NotTo(HaveOccurred())
-	return append([]string{filepath.Join(filepath.Dir(exe), "child.exe")}, args...)
+	return append([]string{exe}, args...)
 }
 
 func exitArgv(code int) []string     { return child("exit", strconv.Itoa(code)) }
@@ -83,18 +82,12 @@ func watchEnd(pid int) func() bool {
 	}
 }
 
-// underWine reports whether this runs under Wine, whose ntdll has
-// wine_get_version.
-func underWine() bool {
-	return windows.NewLazySystemDLL("ntdll.dll").NewProc("wine_get_version").Find() == nil
-}
-
 // withoutAddedEnv returns a child's variables less those its OS adds to
 // every process: Wine gives each one its WINE* variables, SystemDrive and
 // SystemRoot, whatever environment CreateProcessW was given (Windows adds
 // none). Those the caller passed in env stay.
 func withoutAddedEnv(vars, env []string) []string {
-	if env == nil || !underWine() {
+	if env == nil || !winhost.UnderWine() {
 		return vars // nil: the caller's, Wine's variables included
 	}
 	passed := make(map[string]bool)

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"syscall"
@@ -20,6 +19,7 @@ import (
 	"golang.org/x/sys/windows"
 
 	"github.com/procfd/procfd"
+	"github.com/procfd/procfd/tests/internal/winhost"
 )
 
 const waitTimeout = 60 * time.Second
@@ -27,15 +27,9 @@ const waitTimeout = 60 * time.Second
 // childExe is the child program (tests/internal/child) beside the test
 // binary.
 func childExe() string {
-	exe, err := os.Executable()
+	exe, err := winhost.ChildExe()
 	Expect(err).NotTo(HaveOccurred())
-	return filepath.Join(filepath.Dir(exe), "child.exe")
-}
-
-// underWine reports whether this runs under Wine, whose ntdll has
-// wine_get_version.
-func underWine() bool {
-	return windows.NewLazySystemDLL("ntdll.dll").NewProc("wine_get_version").Find() == nil
+	return exe
 }
 
 // threads counts this process's threads, from a snapshot of every thread.
@@ -241,7 +235,7 @@ var _ = Describe("the handle backend", func() {
 				}
 			}
 			Expect(missed).To(BeZero(), "processes that ended but whose Wait was not woken")
-			if !underWine() {
+			if !winhost.UnderWine() {
 				Fail(fmt.Sprintf("%d processes never ended", len(running)))
 			}
 			msg := fmt.Sprintf("%d of %d children never ended under Wine within %v: killed", len(running), n, timeout)
