@@ -74,6 +74,16 @@ func transientProbeError(err error) bool {
 // asking; 0, no such spawn has run yet. Racing spawns learn the same.
 var clonePidfds atomic.Int32
 
+// learnClonePidfds records what a pipe-backend spawn that asked clone for a
+// pidfd got.
+func learnClonePidfds(gotPidfd bool) {
+	if gotPidfd {
+		clonePidfds.Store(1)
+	} else {
+		clonePidfds.Store(-1)
+	}
+}
+
 func defaultBackend() Backend {
 	if b := Backend(os.Getenv(backendEnv)); b != "" && checkBackend(b) == nil {
 		return b
@@ -114,96 +124,61 @@ func start(path string, argv []string, attr *Attr) (*Handle, error) {
 	if err := checkStartArgs(path, argv, attr); err != nil {
 		return fail(err)
 	}
-	req := &csrc.SpawnRequest{
-		Path:      path,
-		Argv:      argv,
-		Env:       attr.Env,
-		Dir:       attr.Dir,
-		Setsid:    attr.Setsid,
-		Setpgid:   attr.Setpgid,
-		WantPidfd: backend == BackendPidfd,
-		PipePidfd: backend == BackendPipe && clonePidfds.Load() >= 0,
-		Nofile:    csrc.RaisedNofile(),
-
-		SigDefault: attr.SigDefault,
-		SigMask:    attr.SigMask,
-	}
-	if req.Env == nil {
-		req.Env = os.Environ()
-	}
-	if attr.Files != nil {
-		req.Fds = make([]int, len(attr.Files))
-		for i, f := range attr.Files {
-			req.Fds[i] = -1
-			if f != nil {
-				// A closed *os.File has no descriptor (Fd
-				// returns ^uintptr(0)): os.StartProcess would
-				// leave descriptor i closed in the child, a
-				// mistake that goes unseen. Refuse it.
-				if req.Fds[i] = int(f.Fd()); req.Fds[i] < 0 {
-					return fail(fmt.Errorf("Files[%d] (%s) is closed: %w", i, f.Name(), syscall.EBADF))
-				}
-			}
-		}
-	}
-
-	// os/exec holds ForkLock so that a descriptor another goroutine opens
-	// without close-on-exec meanwhile cannot slip into the child. A procfd
-	// child closes every descriptor it was not given, and procfd's own are
-	// all close-on-exec, so a spawn whose clone returns a pidfd with the
-	// child takes no lock: the pidfd backend's, and the pipe backend's
-	// wherever clone takes CLONE_PIDFD. Those spawns run in parallel with
-	// each other and with os/exec's. Where clone makes no pidfd (qemu-user,
-	// a seccomp policy) the pipe backend signals through one it opens
-	// after the spawn (openChildPidfd), which must come before anything
-	// reaps the child and forks another onto its PID: it holds ForkLock
-	// for writing from the spawn to pidfd_open, which keeps os/exec and
-	// other such spawns from forking meanwhile.
-	lockFork := backend == BackendPipe && clonePidfds.Load() <= 0
-	if lockFork {
-		syscall.ForkLock.Lock()
-	}
-	child, failure := csrc.Spawn(req)
-	if failure == nil && req.PipePidfd {
-		learned := int32(-1)
-		if child.Pidfd >= 0 {
-			learned = 1
-		}
-		clonePidfds.Store(learned)
-	}
-	pidfd, gone := child.Pidfd, false
-	if failure == nil && backend == BackendPipe && pidfd < 0 {
-		pidfd, gone, err = openChildPidfd(child.Pid)
-	}
-	if lockFork {
-		syscall.ForkLock.Unlock()
-	}
-	runtime.KeepAlive(attr.Files)
-	if failure != nil {
-		return fail(spawnError(failure, attr.Dir))
-	}
-	pid, fd := child.Pid, child.Fd
+	child, err := spawn(backend, path, argv, attr)
 	if err != nil {
-		unix.Close(fd)
-		unix.Kill(pid, syscall.SIGKILL) // our unreaped child
-		csrc.Waitid(csrc.IdPid, pid, unix.WEXITED, nil)
 		return fail(err)
 	}
-
 	var sys process
 	if backend == BackendPidfd {
-		sys, err = newPidfdProcess(fd, pid)
+		sys, err = newPidfdProcess(child.fd, child.pid)
 	} else {
-		sys, err = newPipeProcess(fd, pid, pidfd, gone)
+		sys, err = newPipeProcess(child.fd, child.pid, child.pidfd, child.gone)
 	}
 	if err != nil {
 		// The child runs but cannot be awaited (the descriptor is
 		// already closed): stop it rather than lose it.
-		unix.Kill(pid, syscall.SIGKILL)
-		csrc.Waitid(csrc.IdPid, pid, unix.WEXITED, nil)
+		killUnwatched(child.pid)
 		return fail(err)
 	}
-	return newHandle(pid, backend, true, attr.KillOnClose, sys), nil
+	return newHandle(child.pid, backend, true, attr.KillOnClose, sys), nil
+}
+
+// spawned is a child that spawn started: the handle's descriptor (the
+// pidfd, or the death pipe's read end), non-blocking and close-on-exec; for
+// a death pipe, the child's pidfd (-1 where there is none), and gone if
+// other code reaped the child before one could be opened.
+type spawned struct {
+	pid, fd, pidfd int
+	gone           bool
+}
+
+// killUnwatched kills and reaps pid, a child of ours that nothing watches
+// or will reap: it must not be left behind as a process or a zombie.
+func killUnwatched(pid int) {
+	unix.Kill(pid, syscall.SIGKILL)
+	csrc.Waitid(csrc.IdPid, pid, unix.WEXITED, nil)
+}
+
+// filesFds returns the descriptors of attr.Files, -1 for a nil entry, and
+// nil for a nil slice.
+func filesFds(files []*os.File) ([]int, error) {
+	if files == nil {
+		return nil, nil
+	}
+	fds := make([]int, len(files))
+	for i, f := range files {
+		fds[i] = -1
+		if f != nil {
+			// A closed *os.File has no descriptor (Fd returns
+			// ^uintptr(0)): os.StartProcess would leave descriptor
+			// i closed in the child, a mistake that goes unseen.
+			// Refuse it.
+			if fds[i] = int(f.Fd()); fds[i] < 0 {
+				return nil, fmt.Errorf("Files[%d] (%s) is closed: %w", i, f.Name(), syscall.EBADF)
+			}
+		}
+	}
+	return fds, nil
 }
 
 // checkStartArgs rejects what execve would reject or mangle, before any
@@ -223,20 +198,6 @@ func checkStartArgs(path string, argv []string, attr *Attr) error {
 		}
 	}
 	return nil
-}
-
-// spawnError describes a failed spawn: the child's errno, with the setup
-// step it failed in where that helps.
-func spawnError(f *csrc.SpawnFailure, dir string) error {
-	switch f.Step {
-	case csrc.StepExec:
-		return f.Errno
-	case csrc.StepChdir:
-		return &os.PathError{Op: "chdir", Path: dir, Err: f.Errno}
-	case csrc.StepNone:
-		return os.NewSyscallError("clone", f.Errno)
-	}
-	return os.NewSyscallError(csrc.StepCall[f.Step], f.Errno)
 }
 
 // maxPid is the largest pid Open takes: a pid_t, a C int, as the C ABI

@@ -225,11 +225,9 @@ func ProbePidfd() error {
 	return nil
 }
 
-// waitid idtypes for Waitid.
-const (
-	IdPid   = C.PFD_P_PID
-	IdPidfd = C.PFD_P_PIDFD
-)
+// The C side's values of waitid's idtypes (ids_linux.go).
+var _ = [1]struct{}{}[IdPid-C.PFD_P_PID]
+var _ = [1]struct{}{}[IdPidfd-C.PFD_P_PIDFD]
 
 // The child's setup steps, as pfd_spawn reports them in SpawnFailure.Step.
 const (

@@ -17,19 +17,12 @@ import "syscall"
 // NSig is one more than the highest signal number: signals are 1 to NSig-1.
 const NSig = C.NSIG
 
-// MaxFiles is the most descriptors a child may be given (SpawnRequest.Fds):
-// it bounds the child's stack.
-const MaxFiles = C.PFD_MAX_FILES
-
-// SigchldOwner is who takes SIGCHLD now.
-type SigchldOwner int
-
-const (
-	SigchldNobody  SigchldOwner = C.PFD_SIGCHLD_NOBODY  // SIG_DFL: discarded
-	SigchldKernel  SigchldOwner = C.PFD_SIGCHLD_KERNEL  // SIG_IGN or SA_NOCLDWAIT: the kernel reaps
-	SigchldRuntime SigchldOwner = C.PFD_SIGCHLD_RUNTIME // the Go runtime's handler
-	SigchldHost    SigchldOwner = C.PFD_SIGCHLD_HOST    // other code's handler
-)
+// The C side's values of the names in owner_unix.go.
+var _ = [1]struct{}{}[MaxFiles-C.PFD_MAX_FILES]
+var _ = [1]struct{}{}[SigchldNobody-C.PFD_SIGCHLD_NOBODY]
+var _ = [1]struct{}{}[SigchldKernel-C.PFD_SIGCHLD_KERNEL]
+var _ = [1]struct{}{}[SigchldRuntime-C.PFD_SIGCHLD_RUNTIME]
+var _ = [1]struct{}{}[SigchldHost-C.PFD_SIGCHLD_HOST]
 
 // SigchldOwnerNow asks the kernel who takes SIGCHLD now. If it cannot tell,
 // it says a host does, the answer under which procfd touches nothing.
