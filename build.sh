@@ -7,8 +7,9 @@
 #   ./build.sh test     run every test: gofmt, go vet, the C layer under
 #                       -Werror, the exports of libprocfd.so against procfd.h,
 #                       the Ginkgo suites under -race (tests/capi among them
-#                       runs the C and the Python tests), the Windows suite
-#                       under Wine (run_windows), then the reliability step
+#                       runs the C and the Python tests), the package
+#                       without cgo (run_nocgo), the Windows suite under
+#                       Wine (run_windows), then the reliability step
 #   ./build.sh reliability
 #                       fuzz the C ABI for FUZZTIME (default 60s), and run
 #                       the Linux suite under AddressSanitizer (go test
@@ -16,6 +17,8 @@
 #                       counts, left out)
 #   ./build.sh windows  the Windows step of test alone: the suite and the C
 #                       test of procfd.dll, cross-built, under Wine
+#   ./build.sh nocgo    the CGO_ENABLED=0 step of test alone: the package
+#                       without cgo, and the conformance specs on Linux
 #   ./build.sh fuzz     the fuzzing alone; go test runs the committed
 #                       corpus (bind/testdata/fuzz) in any case
 #   ./build.sh bench    the side-by-side benchmark table (issue 9; 15 to 26 min on 2 cores here)
@@ -129,6 +132,21 @@ check_other_systems() {
 	done
 }
 
+# run_nocgo: the package as a static Go binary builds it. On Linux it then
+# spawns through Go's own syscall.StartProcess (spawn_nocgo_linux.go) and
+# makes its system calls from Go (csrc/nocgo_linux.go). What runs: the
+# conformance specs on both backends, the death pipe's two misleading
+# cases, and the seccomp specs (kernels and containers without pidfds, and
+# qemu-user's clone, whose refusal this spawn learns differently). The C
+# ABI needs cgo and is left out; so is -race, which needs it too.
+run_nocgo() {
+	step "CGO_ENABLED=0: go vet, the package's examples, the conformance, death pipe and seccomp specs"
+	CGO_ENABLED=0 "$GO" vet ./...
+	CGO_ENABLED=0 "$GO" test -count=1 .
+	CGO_ENABLED=0 "$GO" test -count=1 -timeout 15m ./tests/linux \
+		-ginkgo.focus-file=conformance -ginkgo.focus-file=deathpipe -ginkgo.focus-file=reliability_seccomp
+}
+
 check_exports() {
 	step "libprocfd.so exports the functions of include/procfd.h and nothing else"
 	sh tests/capi/check-exports.sh build/lib/libprocfd.so include/procfd.h
@@ -143,6 +161,7 @@ run_tests() {
 	check_exports
 	step "the package's examples and the Ginkgo suites, under -race (tests/capi: the C and Python tests)"
 	"$GO" test -race -count=1 -timeout 20m ./...
+	run_nocgo
 	run_windows
 	run_reliability
 }
@@ -233,6 +252,7 @@ all) build && examples ;;
 test) run_tests ;;
 reliability) run_reliability ;;
 windows) run_windows ;;
+nocgo) run_nocgo ;;
 fuzz) run_fuzz ;;
 bench) run_bench ;;
 lib)
@@ -245,7 +265,7 @@ lib)
 	build_library "$out"
 	;;
 *)
-	echo "usage: $0 [test|reliability|windows|fuzz|bench|lib [OUTDIR]]" >&2
+	echo "usage: $0 [test|reliability|windows|nocgo|fuzz|bench|lib [OUTDIR]]" >&2
 	exit 2
 	;;
 esac

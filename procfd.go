@@ -12,6 +12,14 @@
 // exactly when Wait with a done context collects the status, on every
 // backend. procfd never waits for "any child", so code beside it keeps its
 // own children.
+//
+// On Linux the package builds without cgo too (CGO_ENABLED=0), with the
+// same backends and API. It then spawns through Go's own
+// syscall.StartProcess, the spawn under os/exec, and three promises change,
+// each said where it is made: descriptors without close-on-exec are not
+// closed in the child (Attr.Files), SigDefault is refused, and a failed
+// setup step in the child is not named, except a Dir that cannot be
+// entered (Start).
 package procfd
 
 import (
@@ -46,9 +54,12 @@ type Attr struct {
 	// descriptor i. A nil entry leaves descriptor i closed in the child.
 	// A nil slice means the child inherits the caller's 0, 1 and 2. The
 	// child has no other descriptor: all others are closed before it
-	// execs, even those that C code opened without close-on-exec. A
-	// closed *os.File is refused with an error matching syscall.EBADF,
-	// where os.StartProcess would leave descriptor i closed. On Windows
+	// execs, even those that C code opened without close-on-exec; built
+	// without cgo, procfd closes none, as os/exec does, and a descriptor
+	// without close-on-exec (one the program inherited, or made by a raw
+	// system call) is inherited too. A closed *os.File is refused with an
+	// error matching syscall.EBADF, where os.StartProcess would leave
+	// descriptor i closed. On Windows
 	// they are the standard input, output and error handles: at most
 	// three (more is an error matching syscall.EINVAL), and the child
 	// inherits no other handle.
@@ -75,7 +86,10 @@ type Attr struct {
 	// the child, as execve(2) keeps it. Every signal the caller catches
 	// is reset to its default anyway, with one exception: SIGPIPE, if it
 	// was ignored when the program started (the Go runtime catches it
-	// since), stays ignored, where os/exec would reset it.
+	// since), stays ignored, where os/exec would reset it. Built without
+	// cgo, Start refuses a SigDefault that is not empty with an error
+	// matching ErrUnsupported (nothing runs in the child before exec to
+	// reset a disposition), and SIGPIPE is as os/exec leaves it.
 	SigDefault []syscall.Signal
 	// SigMask lists the signals blocked in the child when it execs. nil or
 	// empty means none: the child starts with an empty signal mask,
@@ -135,8 +149,10 @@ var (
 //
 // If the program cannot be executed, Start returns an *os.PathError whose
 // Op is "procfd: start" and whose Err is the child's errno (wrapped in a
-// second *os.PathError naming the directory when Attr.Dir was at fault), and
-// no process is left behind. The errors match errors.Is(err, fs.ErrNotExist),
+// second *os.PathError naming the directory when Attr.Dir was at fault, and
+// in an *os.SyscallError naming the call when another setup step failed:
+// dup2, setsid, setpgid; built without cgo, only the errno), and no process
+// is left behind. The errors match errors.Is(err, fs.ErrNotExist),
 // errors.Is(err, syscall.ENOENT) and so on.
 func Start(path string, argv []string, attr *Attr) (*Handle, error) {
 	if attr == nil {

@@ -4,6 +4,8 @@ package conformance
 
 import (
 	"os"
+	"path/filepath"
+	"strconv"
 
 	"github.com/procfd/procfd/tests/internal/procstat"
 )
@@ -20,3 +22,19 @@ func exitedUnreaped(pid int) bool { return procstat.IsZombie(pid) }
 
 // openFDs returns the number of descriptors this process holds.
 func openFDs() int { return procstat.OpenFDs() }
+
+// holdsFileOf reports whether process pid holds a descriptor on the file
+// that this process's descriptor fd is open on.
+func holdsFileOf(pid, fd int) bool {
+	ours, err := os.Readlink("/proc/self/fd/" + strconv.Itoa(fd))
+	if err != nil {
+		return false
+	}
+	theirs, _ := filepath.Glob("/proc/" + strconv.Itoa(pid) + "/fd/*")
+	for _, link := range theirs {
+		if target, err := os.Readlink(link); err == nil && target == ours {
+			return true
+		}
+	}
+	return false
+}

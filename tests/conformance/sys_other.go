@@ -26,3 +26,8 @@ func openFDs() int {
 	Skip("no descriptor count on this OS yet")
 	return 0
 }
+
+func holdsFileOf(pid, fd int) bool {
+	Skip("no descriptor listing on this OS yet")
+	return false
+}

@@ -1,0 +1,6 @@
+//go:build !cgo
+
+package conformance
+
+// withCgo: see cgo.go.
+const withCgo = false
