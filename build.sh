@@ -8,8 +8,9 @@
 #                       -Werror, the exports of libprocfd.so against procfd.h,
 #                       the Ginkgo suites under -race (tests/capi among them
 #                       runs the C and the Python tests), the package
-#                       without cgo (run_nocgo), the Windows suite under
-#                       Wine (run_windows), then the reliability step
+#                       without cgo (run_nocgo), the POSIX death pipe
+#                       (run_posixpipe), the Windows suite under Wine
+#                       (run_windows), then the reliability step
 #   ./build.sh reliability
 #                       fuzz the C ABI for FUZZTIME (default 60s), and run
 #                       the Linux suite under AddressSanitizer (go test
@@ -19,6 +20,9 @@
 #                       test of procfd.dll, cross-built, under Wine
 #   ./build.sh nocgo    the CGO_ENABLED=0 step of test alone: the package
 #                       without cgo, and the conformance specs on Linux
+#   ./build.sh posixpipe
+#                       the death pipe of macOS and the BSDs, built on Linux
+#                       under the tag procfd_posixpipe, and its suite
 #   ./build.sh fuzz     the fuzzing alone; go test runs the committed
 #                       corpus (bind/testdata/fuzz) in any case
 #   ./build.sh bench    the side-by-side benchmark table (issue 9; 15 to 26 min on 2 cores here)
@@ -120,9 +124,9 @@ check_format() {
 	fi
 }
 
-# check_other_systems: the package builds and vets where it has no backend
-# yet, without cgo (the C ABI needs cgo, and is left out there): built, not
-# run.
+# check_other_systems: the package builds and vets for the systems no
+# machine here runs, without cgo (the C ABI needs cgo, and is left out
+# there): their death pipe runs on Linux in run_posixpipe.
 check_other_systems() {
 	local os
 	step "go build and go vet, CGO_ENABLED=0, for freebsd, darwin, netbsd, openbsd (built, not run)"
@@ -147,6 +151,17 @@ run_nocgo() {
 		-ginkgo.focus-file=conformance -ginkgo.focus-file=deathpipe -ginkgo.focus-file=reliability_seccomp
 }
 
+# run_posixpipe: the death pipe of macOS, NetBSD, OpenBSD and FreeBSD
+# without cgo (handle_posixpipe.go), which no machine here runs: Linux
+# builds it in place of its own backends under the tag procfd_posixpipe,
+# and tests/posix runs the conformance specs and its own on it, under
+# -race. GOFLAGS carries the tag to the helper programs the suite builds.
+run_posixpipe() {
+	step "the POSIX death pipe, built on Linux (-tags procfd_posixpipe): go vet and tests/posix under -race"
+	GOFLAGS=-tags=procfd_posixpipe "$GO" vet . ./tests/posix ./tests/conformance
+	GOFLAGS=-tags=procfd_posixpipe "$GO" test -race -count=1 -timeout 10m ./tests/posix
+}
+
 check_exports() {
 	step "libprocfd.so exports the functions of include/procfd.h and nothing else"
 	sh tests/capi/check-exports.sh build/lib/libprocfd.so include/procfd.h
@@ -162,6 +177,7 @@ run_tests() {
 	step "the package's examples and the Ginkgo suites, under -race (tests/capi: the C and Python tests)"
 	"$GO" test -race -count=1 -timeout 20m ./...
 	run_nocgo
+	run_posixpipe
 	run_windows
 	run_reliability
 }
@@ -253,6 +269,7 @@ test) run_tests ;;
 reliability) run_reliability ;;
 windows) run_windows ;;
 nocgo) run_nocgo ;;
+posixpipe) run_posixpipe ;;
 fuzz) run_fuzz ;;
 bench) run_bench ;;
 lib)
@@ -265,7 +282,7 @@ lib)
 	build_library "$out"
 	;;
 *)
-	echo "usage: $0 [test|reliability|windows|nocgo|fuzz|bench|lib [OUTDIR]]" >&2
+	echo "usage: $0 [test|reliability|windows|nocgo|posixpipe|fuzz|bench|lib [OUTDIR]]" >&2
 	exit 2
 	;;
 esac

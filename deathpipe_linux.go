@@ -1,3 +1,5 @@
+//go:build !procfd_posixpipe
+
 package procfd
 
 // The death-pipe backend, the RFC's mechanism for systems without process

@@ -1,3 +1,5 @@
+//go:build !procfd_posixpipe
+
 package procfd
 
 // The death watch makes the pipe backend's descriptor exact. For each
@@ -37,16 +39,6 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/procfd/procfd/csrc"
-)
-
-const (
-	// The longest pause between two looks at a child whose death pipe is
-	// at EOF but which still runs.
-	pipeRecheckAfterEOF = 100 * time.Millisecond
-	// How often every live child is looked at while SIGCHLD cannot say
-	// that one ended: the longest a grandchild holding the pipe then
-	// hides the child's end.
-	pipeRecheckMax = time.Second
 )
 
 var deaths deathWatch
@@ -383,23 +375,4 @@ func (w *deathWatch) unwatchFdLocked(e *deathEntry) {
 		unix.Close(e.watched)
 	}
 	e.watched = -1
-}
-
-// pipeAtEOF drains the death pipe and reports whether it is at EOF. An
-// error that no wait will cure counts as EOF: the waitid that follows
-// decides. A child that writes to it without end is read only so far per
-// look, as nothing it writes means anything.
-func pipeAtEOF(fd int) bool {
-	var buf [512]byte
-	for range 16 {
-		n, err := unix.Read(fd, buf[:])
-		switch {
-		case n > 0, err == syscall.EINTR:
-			continue
-		case err == syscall.EAGAIN:
-			return false
-		}
-		return true
-	}
-	return false
 }

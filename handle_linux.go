@@ -1,3 +1,5 @@
+//go:build !procfd_posixpipe
+
 package procfd
 
 import (
@@ -181,25 +183,6 @@ func filesFds(files []*os.File) ([]int, error) {
 	return fds, nil
 }
 
-// checkStartArgs rejects what execve would reject or mangle, before any
-// process exists.
-func checkStartArgs(path string, argv []string, attr *Attr) error {
-	if err := checkArgsAnyOS(path, argv, attr); err != nil {
-		return err
-	}
-	if len(attr.Files) > csrc.MaxFiles {
-		return fmt.Errorf("%d files, at most %d: %w", len(attr.Files), csrc.MaxFiles, syscall.EINVAL)
-	}
-	for _, list := range [][]syscall.Signal{attr.SigDefault, attr.SigMask} {
-		for _, sig := range list {
-			if sig < 1 || sig > 64 {
-				return fmt.Errorf("signal %d: not 1 to 64: %w", int(sig), syscall.EINVAL)
-			}
-		}
-	}
-	return nil
-}
-
 // maxPid is the largest pid Open takes: a pid_t, a C int, as the C ABI
 // takes it. The kernel's PIDs stay far below (PID_MAX_LIMIT, 2^22); a pid
 // above it that fits a pid_t gets ESRCH from pidfd_open, and a larger one
@@ -233,22 +216,4 @@ func open(pid int) (*Handle, error) {
 		return fail(err)
 	}
 	return newHandle(pid, backend, false, false, sys), nil
-}
-
-// statusFromWait makes the Status of a collected child, with a copy of ru
-// (nil: none), so that the callers' looks can keep theirs on the stack.
-func statusFromWait(pid int, ws syscall.WaitStatus, ru *syscall.Rusage) *Status {
-	st := &Status{Pid: pid, ExitCode: -1}
-	if ru != nil {
-		copied := *ru
-		st.Rusage = &copied
-	}
-	switch {
-	case ws.Exited():
-		st.ExitCode = ws.ExitStatus()
-	case ws.Signaled():
-		st.Signal = ws.Signal()
-		st.CoreDumped = ws.CoreDump()
-	}
-	return st
 }

@@ -1,4 +1,4 @@
-//go:build !linux && !windows
+//go:build !linux && !windows && !darwin && !netbsd && !openbsd && !(freebsd && !cgo)
 
 package procfd
 
@@ -8,8 +8,8 @@ import (
 	"runtime"
 )
 
-// Only Linux and Windows have a backend so far; elsewhere the package
-// builds and says so.
+// The systems without a backend: the package builds there and says so.
+// Linux, Windows, FreeBSD, macOS, NetBSD and OpenBSD have theirs.
 
 func defaultBackend() Backend { return "" }
 

@@ -1,3 +1,5 @@
+//go:build !procfd_posixpipe
+
 package procfd
 
 // The pidfd backend: the handle is the pidfd itself, readable once the

@@ -13,6 +13,11 @@
 // backend. procfd never waits for "any child", so code beside it keeps its
 // own children.
 //
+// On macOS, NetBSD and OpenBSD, and on FreeBSD built without cgo, the
+// handle is a death pipe too, watched by the Go poller and SIGCHLD, with
+// Go's own spawn: the promises that differ there are said where they are
+// made (Attr.SigMask, Handle.Fd, Handle.Signal), and Open is unsupported.
+//
 // On Linux the package builds without cgo too (CGO_ENABLED=0), with the
 // same backends and API. It then spawns through Go's own
 // syscall.StartProcess, the spawn under os/exec, and three promises change,
@@ -54,15 +59,16 @@ type Attr struct {
 	// descriptor i. A nil entry leaves descriptor i closed in the child.
 	// A nil slice means the child inherits the caller's 0, 1 and 2. The
 	// child has no other descriptor: all others are closed before it
-	// execs, even those that C code opened without close-on-exec; built
-	// without cgo, procfd closes none, as os/exec does, and a descriptor
-	// without close-on-exec (one the program inherited, or made by a raw
-	// system call) is inherited too. A closed *os.File is refused with an
-	// error matching syscall.EBADF, where os.StartProcess would leave
-	// descriptor i closed. On Windows
-	// they are the standard input, output and error handles: at most
-	// three (more is an error matching syscall.EINVAL), and the child
-	// inherits no other handle.
+	// execs, even those that C code opened without close-on-exec. Where
+	// procfd spawns through Go's own StartProcess (built without cgo, and
+	// on the pipe backend of macOS, NetBSD, OpenBSD and FreeBSD without
+	// cgo) it closes none, as os/exec does, and a descriptor without
+	// close-on-exec (one the program inherited, or made by a raw system
+	// call) is inherited too. A closed *os.File is refused with an error
+	// matching syscall.EBADF, where os.StartProcess would leave descriptor
+	// i closed. On Windows they are the standard input, output and error
+	// handles: at most three (more is an error matching syscall.EINVAL),
+	// and the child inherits no other handle.
 	Files []*os.File
 	// Setsid starts the child in a new session (setsid(2)). Setsid,
 	// Setpgid, SigDefault and SigMask are POSIX only: on Windows, Start
@@ -94,7 +100,11 @@ type Attr struct {
 	// SigMask lists the signals blocked in the child when it execs. nil or
 	// empty means none: the child starts with an empty signal mask,
 	// whatever the calling thread blocks (os/exec's children too start
-	// with none blocked). The C library's own signals (32 and 33 with
+	// with none blocked). On the pipe backend of macOS, NetBSD, OpenBSD
+	// and FreeBSD built without cgo, whose spawn is Go's own, Start
+	// refuses a SigMask or SigDefault that is not empty with an error
+	// matching ErrUnsupported, and the child has the mask of the thread
+	// that starts it, as os/exec's children do. The C library's own signals (32 and 33 with
 	// glibc) are never blocked, and the kernel never blocks SIGKILL and
 	// SIGSTOP.
 	//
@@ -203,7 +213,10 @@ func (h *Handle) Pid() int { return h.pid }
 // edge-triggered loop may see two edges; on the pipe backend it is an
 // eventfd that procfd writes once waitid has confirmed the child's end (the
 // death pipe itself can reach end of file early or late, and is never
-// handed out). The pipe backend makes that eventfd at the first call of Fd,
+// handed out); on the pipe backend of other POSIX systems it is a pipe that
+// procfd writes once wait4 has reaped the child, which that backend does
+// as soon as the child ends, since it has no look that does not reap.
+// The pipe backend makes that eventfd (or pipe) at the first call of Fd,
 // so a program that only Waits does not pay a descriptor for it; if it
 // cannot be made (the process is out of descriptors), Fd returns
 // ^uintptr(0), and a later call tries again. Fd is valid until Close, after
@@ -226,11 +239,13 @@ func (h *Handle) Backend() Backend { return h.backend }
 // after the spawn (Linux 5.3+, qemu-user, seccomp policies that refuse only
 // CLONE_PIDFD or clone3). A reaper that takes the child within that instant
 // leaves the handle knowing the child is gone: Signal reports
-// os.ErrProcessDone and Wait ErrStatusLost. Without a pidfd it uses kill(2) after a waitid check, and while SIGCHLD is
-// ignored (the kernel may then reap the process and give its PID away at
-// any moment) it refuses with an error matching ErrUnsupported. What it
-// cannot see there is a waitpid(-1) loop elsewhere in the process reaping
-// the child between the check and the kill.
+// os.ErrProcessDone and Wait ErrStatusLost. Without a pidfd (Linux without
+// pidfd_open, and the pipe backend of macOS, NetBSD, OpenBSD and FreeBSD
+// built without cgo, which has none) it uses kill(2) on a child it has not
+// reaped, and while SIGCHLD is ignored (the kernel may then reap the
+// process and give its PID away at any moment) it refuses with an error
+// matching ErrUnsupported. What it cannot see there is a wait for any child
+// elsewhere in the process (waitpid(-1)) reaping the child before the kill.
 func (h *Handle) Signal(sig os.Signal) error { return h.signal(sig) }
 
 // Kill sends SIGKILL to the process (on Windows, terminates it with exit

@@ -1,4 +1,4 @@
-//go:build !cgo
+//go:build !cgo && !procfd_posixpipe
 
 package procfd
 
@@ -11,7 +11,6 @@ package procfd
 // close-on-exec; a failed setup step is not named, but for the directory.
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"runtime"
@@ -133,33 +132,6 @@ func spawn(backend Backend, path string, argv []string, attr *Attr) (spawned, er
 		return spawned{}, os.NewSyscallError("fcntl", err)
 	}
 	return child, nil
-}
-
-// startError describes a failed StartProcess: the child's errno, wrapped in
-// a PathError naming Dir when changing into Dir fails the same way now.
-// StartProcess says only the errno; the cgo spawn says which step failed.
-func startError(err error, dir string) error {
-	var errno syscall.Errno
-	if !errors.As(err, &errno) || dir == "" {
-		return err
-	}
-	if dirErr := chdirError(dir); dirErr == errno {
-		return &os.PathError{Op: "chdir", Path: dir, Err: errno}
-	}
-	return err
-}
-
-// chdirError is the error chdir(dir) would give, found without changing
-// this process's directory.
-func chdirError(dir string) error {
-	var st unix.Stat_t
-	if err := unix.Stat(dir, &st); err != nil {
-		return err
-	}
-	if st.Mode&unix.S_IFMT != unix.S_IFDIR {
-		return syscall.ENOTDIR
-	}
-	return unix.Access(dir, unix.X_OK)
 }
 
 // withThreadMask runs spawn on one thread whose signal mask is, meanwhile,

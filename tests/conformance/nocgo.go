@@ -1,6 +1,0 @@
-//go:build !cgo
-
-package conformance
-
-// withCgo: see cgo.go.
-const withCgo = false
