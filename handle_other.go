@@ -1,4 +1,4 @@
-//go:build !linux && !windows
+//go:build !linux && !windows && !(freebsd && cgo)
 
 package procfd
 
@@ -8,8 +8,8 @@ import (
 	"runtime"
 )
 
-// Only Linux and Windows have a backend so far; elsewhere the package
-// builds and says so.
+// Only Linux, Windows and FreeBSD with cgo have a backend so far; elsewhere
+// the package builds and says so.
 
 func defaultBackend() Backend { return "" }
 
