@@ -15,9 +15,10 @@ package procfd
 // CGO_ENABLED=0 too, unused there, so that a cross-build checks them.
 //
 // Who else can reap the child. The kernel sends no SIGCHLD for a child made
-// by pdfork, a wait for any child (wait(2), waitpid(-1)) passes it over,
-// and SIGCHLD set to SIG_IGN does not make the kernel reap it. What can
-// take it is a wait that names it by process group or by PID: waitpid(0),
+// by pdfork (pdfork(2)), and in the kern_exit.c read for this (FreeBSD
+// 14-era) a wait for any child (wait(2), waitpid(-1)) passes it over and
+// SIGCHLD set to SIG_IGN does not make the kernel reap it. What can take it
+// is a wait that names it by process group or by PID: waitpid(0),
 // waitpid(-pgid), wait6(P_PGID, ...) in other code of this process. Then
 // its status is gone (ErrStatusLost), and pdkill answers ESRCH from then on.
 
@@ -61,10 +62,11 @@ func (p *procdescProcess) awaitExit() error {
 }
 
 // reap looks without blocking. A process descriptor turns POLLHUP when its
-// process exits; the kernel raises it, and the reaper's note, in exit1
-// while it holds the process's lock, which wait4 takes before it looks at
-// the process, so a wait4 after POLLHUP finds the zombie. Should it not,
-// the status is statusLater, which the handle gives a moment to appear.
+// process exits; in the kernel code read for this, exit1 raises it, and the
+// reaper's note, while it holds the process's lock, which wait4 takes
+// before it looks at the process, so a wait4 after POLLHUP finds the
+// zombie. Should it not, the status is statusLater, which the handle gives
+// a moment to appear.
 func (p *procdescProcess) reap() (exitState, *Status, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -123,9 +123,10 @@ var (
 	// SIGCHLD set to SIG_IGN) reaped the child first, and the kernel kept
 	// no copy of its status. A handle with a pidfd (the pidfd backend, and
 	// the pipe backend where it has one: see Signal) reads the copy back
-	// on Linux 6.15+. On FreeBSD neither of those takes a child of the
-	// procdesc backend; a wait naming its process group or PID
-	// (waitpid(0), waitpid(-pgid)) does. Matches syscall.ECHILD.
+	// on Linux 6.15+. On FreeBSD a child of the procdesc backend sends no
+	// SIGCHLD and, in the kernels read for this, neither of those takes
+	// it; a wait naming its process group or PID (waitpid(0),
+	// waitpid(-pgid)) does. Matches syscall.ECHILD.
 	ErrStatusLost error = &sentinelError{"procfd: exit status lost: another reaper took it", syscall.ECHILD}
 	// ErrNoStatus: the process has ended but its status is not available
 	// to us: it was not our child, and the kernel offers no PIDFD_INFO_EXIT
