@@ -1,4 +1,4 @@
-//go:build !linux && !windows && !darwin && !netbsd && !openbsd && !(freebsd && !cgo)
+//go:build !linux && !windows && !darwin && !netbsd && !openbsd && !freebsd
 
 package procfd
 

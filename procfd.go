@@ -6,7 +6,10 @@
 // forbidden, a death pipe: a pipe whose write end only the child holds, whose
 // end of file is confirmed with waitid(2) before the handle's descriptor
 // turns readable. Waiting goes through the Go runtime's poller, so any number
-// of waiting processes cost parked goroutines, not OS threads.
+// of waiting processes cost parked goroutines, not OS threads. On FreeBSD,
+// built with cgo, a handle is a process descriptor from pdfork(2), and one
+// thread waits for every handle (a kqueue); without cgo FreeBSD has no
+// backend yet.
 //
 // A Handle's descriptor (Fd) can be polled in any event loop: it is readable
 // exactly when Wait with a done context collects the status, on every
@@ -82,7 +85,10 @@ type Attr struct {
 	// runs, and reap it before Close returns. On Windows the child runs in
 	// a job object that dies with the handle: when the handle is
 	// released, or this process ends, every process still in the job (the
-	// child's descendants too) is terminated.
+	// child's descendants too) is terminated. On FreeBSD the kernel kills
+	// the child (not its descendants) when this process ends without
+	// closing the handle: its process descriptor is made without
+	// PD_DAEMON.
 	KillOnClose bool
 	// Backend forces a backend; "" means DefaultBackend().
 	Backend Backend
@@ -104,9 +110,10 @@ type Attr struct {
 	// and FreeBSD built without cgo, whose spawn is Go's own, Start
 	// refuses a SigMask or SigDefault that is not empty with an error
 	// matching ErrUnsupported, and the child has the mask of the thread
-	// that starts it, as os/exec's children do. The C library's own signals (32 and 33 with
-	// glibc) are never blocked, and the kernel never blocks SIGKILL and
-	// SIGSTOP.
+	// that starts it, as os/exec's children do. The C library's own
+	// signals (32 and 33 with glibc; SIGTHR and SIGLIBRT, also 32 and 33,
+	// on FreeBSD) are never blocked, and the kernel never blocks SIGKILL
+	// and SIGSTOP.
 	//
 	// Signals in SigDefault and SigMask are 1 to 64; Start returns an
 	// error matching syscall.EINVAL for any other.
@@ -141,7 +148,10 @@ var (
 	// SIGCHLD set to SIG_IGN) reaped the child first, and the kernel kept
 	// no copy of its status. A handle with a pidfd (the pidfd backend, and
 	// the pipe backend where it has one: see Signal) reads the copy back
-	// on Linux 6.15+. Matches syscall.ECHILD.
+	// on Linux 6.15+. On FreeBSD a child of the procdesc backend sends no
+	// SIGCHLD and, in the kernels read for this, neither of those takes
+	// it; a wait naming its process group or PID (waitpid(0),
+	// waitpid(-pgid)) does. Matches syscall.ECHILD.
 	ErrStatusLost error = &sentinelError{"procfd: exit status lost: another reaper took it", syscall.ECHILD}
 	// ErrNoStatus: the process has ended but its status is not available
 	// to us: it was not our child, and the kernel offers no PIDFD_INFO_EXIT
@@ -178,7 +188,9 @@ func Start(path string, argv []string, attr *Attr) (*Handle, error) {
 // an error matching ErrNoStatus if the parent did not within 250 ms of the
 // exit. pid must be in 1..math.MaxInt32 (a pid_t); any other gets an error
 // matching syscall.EINVAL. Open needs a backend that can refer to an
-// existing process (pidfd, handle); on the others it returns ErrUnsupported.
+// existing process (pidfd, handle); on the others it returns ErrUnsupported,
+// procdesc (FreeBSD) included: FreeBSD makes a process descriptor only with
+// its process.
 func Open(pid int) (*Handle, error) { return open(pid) }
 
 // DefaultBackend returns the backend Start and Open use when none is forced:
@@ -219,8 +231,11 @@ func (h *Handle) Pid() int { return h.pid }
 // The pipe backend makes that eventfd (or pipe) at the first call of Fd,
 // so a program that only Waits does not pay a descriptor for it; if it
 // cannot be made (the process is out of descriptors), Fd returns
-// ^uintptr(0), and a later call tries again. Fd is valid until Close, after
-// which it returns ^uintptr(0). Do not close it or read from it.
+// ^uintptr(0), and a later call tries again. On the procdesc backend
+// (FreeBSD) it is the process descriptor: poll reports POLLHUP on it, and
+// select marks it readable, from the exit on; kqueue takes it only with
+// EVFILT_PROCDESC and NOTE_EXIT, not EVFILT_READ. Fd is valid until Close,
+// after which it returns ^uintptr(0). Do not close it or read from it.
 func (h *Handle) Fd() uintptr { return h.fd() }
 
 // Backend returns the backend behind the handle.
@@ -232,7 +247,8 @@ func (h *Handle) Backend() Backend { return h.backend }
 // nothing and tells whether the process is still running (nil) or has
 // exited (os.ErrProcessDone). Windows has no signals to send a process:
 // there Signal takes os.Kill (see Kill) and 0, and returns an error matching
-// ErrUnsupported for any other.
+// ErrUnsupported for any other. On the procdesc backend (FreeBSD) Signal is
+// pdkill(2) on the process descriptor.
 //
 // The pipe backend signals through a pidfd wherever it has one: from clone
 // where clone takes CLONE_PIDFD (Linux 5.2+), else from pidfd_open right
@@ -255,7 +271,8 @@ func (h *Handle) Kill() error { return h.signal(os.Kill) }
 // Wait waits for the process to exit and returns its status. The first Wait
 // (or Done) reaps the process; every Wait, from any number of goroutines,
 // returns that same status. Waiting holds no OS thread: the handle is parked
-// on the Go runtime's poller (on Windows, one thread waits for 63 handles).
+// on the Go runtime's poller (on Windows, one thread waits for 63 handles;
+// on FreeBSD, one thread waits for all).
 //
 // If ctx is done first, Wait looks once more without blocking, and if the
 // process still runs it returns ctx.Err(), leaving the process and handle as

@@ -57,5 +57,13 @@ func goRlimit(raised C.int, lim *C.struct_rlimit) *syscall.Rlimit {
 	if raised == 0 {
 		return nil
 	}
-	return &syscall.Rlimit{Cur: uint64(lim.rlim_cur), Max: uint64(lim.rlim_max)}
+	var r syscall.Rlimit
+	setRlimit(&r.Cur, &r.Max, lim)
+	return &r
+}
+
+// setRlimit stores lim in syscall.Rlimit's fields, which are uint64 on
+// Linux and int64 on FreeBSD (its rlim_t is signed).
+func setRlimit[T int64 | uint64](cur, max *T, lim *C.struct_rlimit) {
+	*cur, *max = T(lim.rlim_cur), T(lim.rlim_max)
 }

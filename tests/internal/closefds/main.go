@@ -1,4 +1,4 @@
-//go:build linux
+//go:build linux || freebsd
 
 // Command closefds closes every descriptor it has, including the write end
 // of a death pipe it may have been started with, sleeps, then exits:

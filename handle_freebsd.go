@@ -1,0 +1,133 @@
+//go:build freebsd && cgo
+
+package procfd
+
+// Starting processes on FreeBSD, for the procdesc backend
+// (procdesc_freebsd.go): pdfork in the C layer (csrc/spawn_freebsd.c),
+// FreeBSD 13 or later (close_range(2)). Written against FreeBSD's manual
+// pages and sources; this project's CI neither builds nor runs it on FreeBSD.
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"runtime"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/procfd/procfd/csrc"
+)
+
+func defaultBackend() Backend {
+	if b := Backend(os.Getenv(backendEnv)); b != "" && checkBackend(b) == nil {
+		return b
+	}
+	return BackendProcdesc
+}
+
+func checkBackend(b Backend) error {
+	switch b {
+	case BackendProcdesc:
+		return nil
+	case BackendPidfd, BackendPipe, BackendHandle:
+		return &unsupportedError{"backend " + string(b) + " on freebsd", nil}
+	}
+	return fmt.Errorf("unknown backend %q: %w", b, syscall.EINVAL)
+}
+
+func start(path string, argv []string, attr *Attr) (*Handle, error) {
+	fail := func(err error) (*Handle, error) {
+		return nil, &os.PathError{Op: "procfd: start", Path: path, Err: err}
+	}
+	backend, err := resolveBackend(attr.Backend)
+	if err != nil {
+		return fail(err)
+	}
+	if err := checkStartArgs(path, argv, attr); err != nil {
+		return fail(err)
+	}
+	req := &csrc.SpawnRequest{
+		Path:        path,
+		Argv:        argv,
+		Env:         attr.Env,
+		Dir:         attr.Dir,
+		Setsid:      attr.Setsid,
+		Setpgid:     attr.Setpgid,
+		KillOnClose: attr.KillOnClose,
+		Nofile:      csrc.RaisedNofile(),
+		SigDefault:  attr.SigDefault,
+		SigMask:     attr.SigMask,
+	}
+	if req.Env == nil {
+		req.Env = os.Environ()
+	}
+	if attr.Files != nil {
+		req.Fds = make([]int, len(attr.Files))
+		for i, f := range attr.Files {
+			req.Fds[i] = -1
+			if f != nil {
+				// A closed *os.File has no descriptor: refuse it
+				// rather than leave descriptor i closed unseen.
+				if req.Fds[i] = int(f.Fd()); req.Fds[i] < 0 {
+					return fail(fmt.Errorf("Files[%d] (%s) is closed: %w", i, f.Name(), syscall.EBADF))
+				}
+			}
+		}
+	}
+
+	// No ForkLock: the child closes every descriptor it was not given,
+	// and the process descriptor and error pipe are close-on-exec, so a
+	// spawn running beside os/exec's leaks nothing either way.
+	child, failure := csrc.Spawn(req)
+	runtime.KeepAlive(attr.Files)
+	if failure != nil {
+		return fail(spawnErrorFreeBSD(failure, attr.Dir))
+	}
+	sys, err := newProcdescProcess(child.Fd, child.Pid)
+	if err != nil {
+		// The child runs but nothing could await it: stop it rather
+		// than lose it.
+		pdkill(child.Fd, syscall.SIGKILL)
+		var ws syscall.WaitStatus
+		for {
+			if _, werr := syscall.Wait4(child.Pid, &ws, 0, nil); werr != syscall.EINTR {
+				break
+			}
+		}
+		unix.Close(child.Fd)
+		return fail(err)
+	}
+	return newHandle(child.Pid, backend, true, attr.KillOnClose, sys), nil
+}
+
+// spawnErrorFreeBSD describes a failed spawn: the child's errno, with the
+// setup step it failed in where that helps.
+func spawnErrorFreeBSD(f *csrc.SpawnFailure, dir string) error {
+	switch f.Step {
+	case csrc.StepExec:
+		return f.Errno
+	case csrc.StepChdir:
+		return &os.PathError{Op: "chdir", Path: dir, Err: f.Errno}
+	case csrc.StepNone:
+		return os.NewSyscallError("pdfork", f.Errno)
+	}
+	return os.NewSyscallError(csrc.StepCall[f.Step], f.Errno)
+}
+
+// open refuses: FreeBSD makes a process descriptor only with the process
+// (pdfork); no call makes one for a process that already exists.
+func open(pid int) (*Handle, error) {
+	fail := func(err error) (*Handle, error) {
+		return nil, fmt.Errorf("procfd: open pid %d: %w", pid, err)
+	}
+	if pid <= 0 || pid > math.MaxInt32 { // a pid_t
+		return fail(syscall.EINVAL)
+	}
+	backend, err := resolveBackend("")
+	if err != nil {
+		return fail(err)
+	}
+	return fail(&unsupportedError{"Open on backend " + string(backend) +
+		" (FreeBSD makes a process descriptor only with its process)", nil})
+}
