@@ -74,7 +74,7 @@ func PidfdExitStatus(pidfd int) (syscall.WaitStatus, bool, error) {
 	_, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(pidfd), unix.PIDFD_GET_INFO, uintptr(unsafe.Pointer(&info)))
 	switch errno {
 	case 0:
-	case unix.ENOTTY, unix.EINVAL, unix.ESRCH: // no PIDFD_GET_INFO; or reaped, no exit info kept
+	case unix.ENOTTY, unix.EINVAL, unix.ENOSYS, unix.ESRCH: // no PIDFD_GET_INFO (ENOSYS: qemu-user); or reaped, no exit info kept
 		return 0, false, nil
 	default:
 		return 0, false, os.NewSyscallError("ioctl PIDFD_GET_INFO", errno)
