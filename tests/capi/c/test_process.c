@@ -234,6 +234,7 @@ static void test_signal(void)
 }
 
 struct exit_note {
+	int pid; /* the process, to say what became of it if no call comes */
 	atomic_int calls;
 	pthread_t thread;
 	int had_status;
@@ -255,12 +256,20 @@ static void note_exit(procfd_t *h, const procfd_status_t *st, void *arg)
 	atomic_fetch_add(&n->calls, 1);
 }
 
-/* Waits up to 5 s for the callback, then makes sure no second call follows. */
+/* Waits for the callback, then makes sure no second call follows. The 20 s
+ * turn a hang into a failure and measure nothing: CI runs the other suites
+ * beside this one. If no call comes, the failure says what became of the
+ * process: still running (the machine is that slow), or ended and not
+ * collected (the library missed its exit). */
 static void expect_one_call(struct exit_note *n)
 {
-	long long deadline = now_ms() + 5000;
+	long long deadline = now_ms() + 20000;
 	while (atomic_load(&n->calls) == 0 && now_ms() < deadline)
 		sleep_ms(1);
+	if (atomic_load(&n->calls) == 0)
+		fprintf(stderr, "on_exit: no call in 20 s; pid %d is %s\n", n->pid,
+			is_zombie(n->pid) ? "a zombie: ended, not collected" :
+			kill(n->pid, 0) == 0 ? "running" : "gone: reaped");
 	sleep_ms(100);
 	CHECK_INT(atomic_load(&n->calls), 1);
 	CHECK(!pthread_equal(n->thread, pthread_self()));
@@ -272,7 +281,7 @@ static void test_on_exit(void)
 	struct exit_note n = {.close_in_cb = 1, .close_rc = 1};
 	procfd_t *h = NULL;
 	CHECK_INT(spawn_sh(&h, "sleep 0.1; exit 9", NULL, NULL), 0);
-	int pid = procfd_pid(h);
+	int pid = n.pid = procfd_pid(h);
 	CHECK_INT(procfd_on_exit(h, note_exit, &n), 0);
 	expect_one_call(&n);
 	CHECK_INT(n.had_status, 1);
@@ -285,6 +294,7 @@ static void test_on_exit(void)
 	/* Registered after the exit: still called, on a library thread. */
 	struct exit_note late = {0};
 	CHECK_INT(spawn_sh(&h, "exit 4", NULL, NULL), 0);
+	late.pid = procfd_pid(h);
 	CHECK_INT(procfd_wait(h, -1, NULL), 0);
 	CHECK_INT(procfd_on_exit(h, note_exit, &late), 0);
 	expect_one_call(&late);
@@ -294,6 +304,7 @@ static void test_on_exit(void)
 	/* Two callbacks on one handle: each once. */
 	struct exit_note a = {0}, b = {0};
 	CHECK_INT(spawn_sh(&h, "exit 2", NULL, NULL), 0);
+	a.pid = b.pid = procfd_pid(h);
 	CHECK_INT(procfd_on_exit(h, note_exit, &a), 0);
 	CHECK_INT(procfd_on_exit(h, note_exit, &b), 0);
 	expect_one_call(&a);
@@ -305,6 +316,7 @@ static void test_on_exit(void)
 	/* Closed before the exit: called once the process ends, h no longer open. */
 	struct exit_note closed = {.close_in_cb = 1};
 	CHECK_INT(spawn_sh(&h, "sleep 0.5; exit 6", NULL, NULL), 0);
+	closed.pid = procfd_pid(h);
 	CHECK_INT(procfd_on_exit(h, note_exit, &closed), 0);
 	CHECK_INT(procfd_close(h), 0);
 	CHECK_INT(procfd_pid(h), -EBADF);
@@ -316,7 +328,7 @@ static void test_on_exit(void)
 	struct exit_note killed = {0};
 	procfd_attr_t attr = {.flags = PROCFD_KILL_ON_CLOSE};
 	CHECK_INT(spawn_sh(&h, "exec sleep 60", NULL, &attr), 0);
-	pid = procfd_pid(h);
+	pid = killed.pid = procfd_pid(h);
 	CHECK_INT(procfd_on_exit(h, note_exit, &killed), 0);
 	CHECK_INT(procfd_close(h), 0);
 	CHECK(kill(pid, 0) == -1 && errno == ESRCH);
