@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"time"
 
@@ -37,14 +36,9 @@ var _ = Describe("a kernel or a container without pidfds", Label("reliability"),
 	var seccomprun, probe, suite string
 
 	BeforeAll(func() {
-		if runtime.GOARCH != "amd64" && runtime.GOARCH != "arm64" {
-			Skip("seccomprun has a filter for amd64 and arm64 only, not " + runtime.GOARCH)
-		}
-		var err error
-		seccomprun, err = gexec.Build(testbin.SeccompRun)
-		Expect(err).NotTo(HaveOccurred())
-		probe, err = gexec.Build(testbin.BackendProbe)
-		Expect(err).NotTo(HaveOccurred())
+		skipWithoutSeccompFilter()
+		seccomprun = testbin.BuildNow(testbin.SeccompRun)
+		probe = testbin.BuildNow(testbin.BackendProbe)
 
 		// go test runs a suite in its package's directory.
 		wd, err := os.Getwd()
