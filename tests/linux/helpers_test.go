@@ -133,3 +133,15 @@ func skipWithoutSeccompFilter() {
 	// What the "qemu" filter stands for is the real thing there.
 	emulator.Skip("qemu-user answers seccomp(2) with ENOSYS, since a filter would apply to the emulator's own system calls")
 }
+
+// envWithoutBackend is this process's environment without PROCFD_BACKEND,
+// for a subprocess that must probe the backend for itself.
+func envWithoutBackend() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "PROCFD_BACKEND=") {
+			env = append(env, kv)
+		}
+	}
+	return env
+}

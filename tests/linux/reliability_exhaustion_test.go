@@ -6,10 +6,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
 	"regexp"
 	"strconv"
-	"strings"
 	"sync"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -52,11 +50,7 @@ func helper(pkg string) string {
 func runHelper(pkg string, args ...string) []byte {
 	GinkgoHelper()
 	cmd := testbin.Command(helper(pkg), args...)
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "PROCFD_BACKEND=") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
+	cmd.Env = envWithoutBackend()
 	session, err := gexec.Start(cmd, GinkgoWriter, GinkgoWriter)
 	Expect(err).NotTo(HaveOccurred())
 	Eventually(session, waitTimeout).Should(gexec.Exit(0))
