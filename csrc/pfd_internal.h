@@ -91,7 +91,8 @@ int pfd_waitid(int idtype, int id, int options, int *pid, int *wstatus, struct r
  * pfd_pidfd_exit_status reads the exit status that the kernel keeps with a
  * pidfd after the process was reaped (PIDFD_GET_INFO with PIDFD_INFO_EXIT,
  * Linux 6.15+). Returns 1 and stores a wait(2)-style status in *wstatus, 0 if
- * the kernel has no exit status for it (not reaped yet, or too old a kernel).
+ * the kernel has no exit status for it (not reaped yet, too old a kernel, or
+ * qemu-user, which knows no PIDFD_GET_INFO).
  */
 int pfd_pidfd_exit_status(int pidfd, int *wstatus);
 

@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/procfd/procfd"
+	"github.com/procfd/procfd/tests/internal/emulator"
 )
 
 // The programs of the portable specs, as POSIX tools and shell lines.
@@ -30,8 +31,9 @@ func echoArgv(out, errs string, code int) []string {
 // missingProgram is a path where no program is.
 const missingProgram = "/no/such/prog"
 
-// fdRounds is how many start, poll and look rounds the Fd spec runs.
-const fdRounds = 1000
+// fdRounds is how many start, poll and look rounds the Fd spec runs (a
+// tenth under an emulator, where a spawn costs a hundred times more).
+var fdRounds = emulator.Rounds(1000)
 
 // expectKilled checks the status of a process that Kill ended: SIGKILL.
 func expectKilled(st *procfd.Status) {

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/procfd/procfd"
+	"github.com/procfd/procfd/tests/internal/emulator"
 	"github.com/procfd/procfd/tests/internal/procstat"
 )
 
@@ -115,8 +116,8 @@ func inheritedFDs() map[int]bool {
 // each handle's Fd comes when its status can be collected, and none is lost.
 var _ = Describe("an edge-triggered epoll loop", func() {
 	for _, backend := range []procfd.Backend{procfd.BackendPidfd, procfd.BackendPipe} {
-		It("sees the exit of each of 1,000 handles once, each collectable by a look", Label(string(backend)), func() {
-			const n = 1000
+		n := emulator.Rounds(1000)
+		It(fmt.Sprintf("sees the exit of each of %d handles once, each collectable by a look", n), Label(string(backend)), func() {
 			ep, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
 			Expect(err).NotTo(HaveOccurred())
 			DeferCleanup(unix.Close, ep)

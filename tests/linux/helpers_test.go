@@ -7,6 +7,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -17,6 +18,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/procfd/procfd"
+	"github.com/procfd/procfd/tests/internal/emulator"
 	"github.com/procfd/procfd/tests/internal/procstat"
 )
 
@@ -118,4 +120,28 @@ func readable(fd int) bool {
 		Expect(err).NotTo(HaveOccurred())
 		return n > 0 && fds[0].Revents&(unix.POLLIN|unix.POLLHUP) != 0
 	}
+}
+
+// skipWithoutSeccompFilter skips a spec whose helper hides pidfd calls
+// behind a seccomp filter (tests/internal/seccomp) where it cannot put one
+// on.
+func skipWithoutSeccompFilter() {
+	GinkgoHelper()
+	if runtime.GOARCH != "amd64" && runtime.GOARCH != "arm64" {
+		Skip("tests/internal/seccomp has a filter for amd64 and arm64 only, not " + runtime.GOARCH)
+	}
+	// What the "qemu" filter stands for is the real thing there.
+	emulator.Skip("qemu-user answers seccomp(2) with ENOSYS, since a filter would apply to the emulator's own system calls")
+}
+
+// envWithoutBackend is this process's environment without PROCFD_BACKEND,
+// for a subprocess that must probe the backend for itself.
+func envWithoutBackend() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "PROCFD_BACKEND=") {
+			env = append(env, kv)
+		}
+	}
+	return env
 }

@@ -5,7 +5,6 @@ package linux_test
 import (
 	"errors"
 	"os"
-	"os/exec"
 	"regexp"
 	"strconv"
 	"syscall"
@@ -72,9 +71,8 @@ var _ = Describe("contract", Label("reliability"), func() {
 	// that look: it looks at the child it killed itself.
 	It("returns from Close with KillOnClose once the child is dead, with a host SIGCHLD handler", Label("pipe"), func() {
 		const rounds = 10
-		helper, err := gexec.Build(testbin.HostSigchld)
-		Expect(err).NotTo(HaveOccurred())
-		s, err := gexec.Start(exec.Command(helper, strconv.Itoa(rounds)), GinkgoWriter, GinkgoWriter)
+		helper := testbin.BuildNow(testbin.HostSigchld)
+		s, err := gexec.Start(testbin.Command(helper, strconv.Itoa(rounds)), GinkgoWriter, GinkgoWriter)
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(func() { s.Kill() })
 		Eventually(s).WithTimeout(2 * time.Minute).Should(gexec.Exit(0))

@@ -6,11 +6,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
-	"os/exec"
 	"regexp"
 	"strconv"
-	"strings"
 	"sync"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -18,6 +15,7 @@ import (
 	"github.com/onsi/gomega/gexec"
 
 	"github.com/procfd/procfd"
+	"github.com/procfd/procfd/tests/internal/emulator"
 	"github.com/procfd/procfd/tests/internal/testbin"
 )
 
@@ -28,6 +26,8 @@ var (
 
 // helper returns the built program for pkg, built once per Ginkgo
 // process, with -race: a data race in a helper fails it (exit status 66).
+// Not under an emulator: ThreadSanitizer refuses the address space
+// qemu-user gives its guest ("unsupported VMA range").
 func helper(pkg string) string {
 	GinkgoHelper()
 	helpersMu.Lock()
@@ -35,8 +35,12 @@ func helper(pkg string) string {
 	if path, ok := helpers[pkg]; ok {
 		return path
 	}
-	path, err := gexec.Build(pkg, "-race")
-	Expect(err).NotTo(HaveOccurred(), "building %s", pkg)
+	var path string
+	if emulator.Name() == "" {
+		path = testbin.BuildNow(pkg, "-race")
+	} else {
+		path = testbin.BuildNow(pkg)
+	}
 	helpers[pkg] = path
 	return path
 }
@@ -45,12 +49,8 @@ func helper(pkg string) string {
 // standard output once it has exited 0.
 func runHelper(pkg string, args ...string) []byte {
 	GinkgoHelper()
-	cmd := exec.Command(helper(pkg), args...)
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "PROCFD_BACKEND=") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
+	cmd := testbin.Command(helper(pkg), args...)
+	cmd.Env = envWithoutBackend()
 	session, err := gexec.Start(cmd, GinkgoWriter, GinkgoWriter)
 	Expect(err).NotTo(HaveOccurred())
 	Eventually(session, waitTimeout).Should(gexec.Exit(0))

@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 	"github.com/onsi/gomega/gbytes"
 	"github.com/onsi/gomega/gexec"
 
+	"github.com/procfd/procfd/tests/internal/emulator"
 	"github.com/procfd/procfd/tests/internal/testbin"
 )
 
@@ -37,14 +37,9 @@ var _ = Describe("a kernel or a container without pidfds", Label("reliability"),
 	var seccomprun, probe, suite string
 
 	BeforeAll(func() {
-		if runtime.GOARCH != "amd64" && runtime.GOARCH != "arm64" {
-			Skip("seccomprun has a filter for amd64 and arm64 only, not " + runtime.GOARCH)
-		}
-		var err error
-		seccomprun, err = gexec.Build(testbin.SeccompRun)
-		Expect(err).NotTo(HaveOccurred())
-		probe, err = gexec.Build(testbin.BackendProbe)
-		Expect(err).NotTo(HaveOccurred())
+		skipWithoutSeccompFilter()
+		seccomprun = testbin.BuildNow(testbin.SeccompRun)
+		probe = testbin.BuildNow(testbin.BackendProbe)
 
 		// go test runs a suite in its package's directory.
 		wd, err := os.Getwd()
@@ -62,11 +57,7 @@ var _ = Describe("a kernel or a container without pidfds", Label("reliability"),
 	run := func(mode string, timeout time.Duration, argv ...string) *gexec.Session {
 		GinkgoHelper()
 		cmd := exec.Command(seccomprun, append([]string{mode}, argv...)...)
-		for _, kv := range os.Environ() {
-			if !strings.HasPrefix(kv, "PROCFD_BACKEND=") {
-				cmd.Env = append(cmd.Env, kv)
-			}
-		}
+		cmd.Env = envWithoutBackend()
 		s, err := gexec.Start(cmd, GinkgoWriter, GinkgoWriter)
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(func() { s.Kill().Wait(timeout) })
@@ -74,13 +65,7 @@ var _ = Describe("a kernel or a container without pidfds", Label("reliability"),
 		return s
 	}
 
-	for _, tc := range []struct {
-		mode string
-		// what a Start forced onto the pidfd backend says
-		pidfdErr string
-		// what the raw calls return under the filter
-		calls string
-	}{
+	for _, tc := range []probeCase{
 		{
 			mode:     "enosys",
 			pidfdErr: "backend pidfd is not supported here: pidfd_open: function not implemented",
@@ -91,25 +76,12 @@ var _ = Describe("a kernel or a container without pidfds", Label("reliability"),
 			pidfdErr: "backend pidfd is not supported here: pidfd_open: operation not permitted",
 			calls:    "pidfd_open=EPERM pidfd_send_signal=EPERM waitid(P_PIDFD)=EPERM clone3=ENOSYS",
 		},
-		{
-			// pidfd_open, pidfd_send_signal and waitid(P_PIDFD) work:
-			// the kernel's own errors for the bad arguments.
-			mode:     "qemu",
-			pidfdErr: "backend pidfd is not supported here: clone: invalid argument",
-			calls:    "pidfd_open=EINVAL pidfd_send_signal=EBADF waitid(P_PIDFD)=EINVAL clone3=ENOSYS",
-		},
+		qemuProbe,
 	} {
 		Describe("under the "+tc.mode+" filter", func() {
 			It("chooses the pipe backend and names the call that rules out pidfds", func() {
 				s := run(tc.mode, probeTimeout, probe)
-				Expect(s.ExitCode()).To(Equal(0))
-				out := strings.Split(strings.TrimSpace(string(s.Out.Contents())), "\n")
-				Expect(out).To(HaveLen(4))
-				Expect(out[0]).To(Equal("default pipe"))
-				Expect(out[1]).To(HavePrefix("pidfd "))
-				Expect(out[1]).To(HaveSuffix(tc.pidfdErr))
-				Expect(out[2]).To(Equal("pipe ok exit status 0"))
-				Expect(out[3]).To(Equal("calls " + tc.calls))
+				expectProbe(s, tc)
 			})
 
 			It("passes the pipe backend's specs", func() {
@@ -121,4 +93,54 @@ var _ = Describe("a kernel or a container without pidfds", Label("reliability"),
 			})
 		})
 	}
+})
+
+// probeCase is what backendprobe prints where the pidfd calls are hidden.
+type probeCase struct {
+	mode string
+	// what a Start forced onto the pidfd backend says
+	pidfdErr string
+	// what the raw calls return
+	calls string
+}
+
+// qemuProbe is qemu-user's case: pidfd_open, pidfd_send_signal and
+// waitid(P_PIDFD) work (the kernel's own errors for the bad arguments),
+// clone refuses CLONE_PIDFD and clone3 is missing. The "qemu" filter plays
+// it natively; under qemu-user itself the probe must print the same.
+var qemuProbe = probeCase{
+	mode:     "qemu",
+	pidfdErr: "backend pidfd is not supported here: clone: invalid argument",
+	calls:    "pidfd_open=EINVAL pidfd_send_signal=EBADF waitid(P_PIDFD)=EINVAL clone3=ENOSYS",
+}
+
+// expectProbe checks backendprobe's output (s, exited) against tc.
+func expectProbe(s *gexec.Session, tc probeCase) {
+	GinkgoHelper()
+	Expect(s.ExitCode()).To(Equal(0))
+	out := strings.Split(strings.TrimSpace(string(s.Out.Contents())), "\n")
+	Expect(out).To(HaveLen(4))
+	Expect(out[0]).To(Equal("default pipe"))
+	Expect(out[1]).To(HavePrefix("pidfd "))
+	Expect(out[1]).To(HaveSuffix(tc.pidfdErr))
+	Expect(out[2]).To(Equal("pipe ok exit status 0"))
+	Expect(out[3]).To(Equal("calls " + tc.calls))
+}
+
+// What the "qemu" filter stands for, checked against the real qemu-user:
+// the same probe, built for the suite's CPU and run under the emulator with
+// no filter, must print what it prints under the filter.
+var _ = Describe("the backend probe under qemu-user itself", Label("reliability"), func() {
+	It("prints what it prints under the qemu filter", func() {
+		if emulator.Name() == "" {
+			Skip("runs under qemu-user only (./build.sh qemu)")
+		}
+		cmd := testbin.Command(testbin.BuildNow(testbin.BackendProbe))
+		cmd.Env = envWithoutBackend()
+		s, err := gexec.Start(cmd, GinkgoWriter, GinkgoWriter)
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(func() { s.Kill() })
+		Eventually(s).WithTimeout(time.Minute).Should(gexec.Exit())
+		expectProbe(s, qemuProbe)
+	})
 })

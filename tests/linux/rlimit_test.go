@@ -12,6 +12,7 @@ import (
 	"github.com/onsi/gomega/gbytes"
 	"github.com/onsi/gomega/gexec"
 
+	"github.com/procfd/procfd/tests/internal/emulator"
 	"github.com/procfd/procfd/tests/internal/testbin"
 )
 
@@ -28,8 +29,8 @@ var _ = Describe("RLIMIT_NOFILE", func() {
 			if lim.Max <= 256 {
 				Skip("the hard limit leaves no room to raise the soft one")
 			}
-			cmd := exec.Command("sh", "-c", `ulimit -Sn `+soft+` && exec "$0" "$1"`,
-				testbin.Path(testbin.NoFile), backend)
+			cmd := exec.Command("sh", append([]string{"-c", `ulimit -Sn ` + soft + ` && exec "$@"`, "sh"},
+				emulator.Argv(testbin.Path(testbin.NoFile), backend)...)...)
 			s, err := gexec.Start(cmd, GinkgoWriter, GinkgoWriter)
 			Expect(err).NotTo(HaveOccurred())
 			Eventually(s).WithTimeout(30 * time.Second).Should(gexec.Exit(0))
@@ -44,8 +45,8 @@ var _ = Describe("RLIMIT_NOFILE", func() {
 			if lim.Max <= 300 {
 				Skip("the hard limit leaves no room to raise the soft one")
 			}
-			cmd := exec.Command("sh", "-c", `ulimit -Sn `+soft+` && exec "$0" "$1" 300`,
-				testbin.Path(testbin.NoFile), backend)
+			cmd := exec.Command("sh", append([]string{"-c", `ulimit -Sn ` + soft + ` && exec "$@"`, "sh"},
+				emulator.Argv(testbin.Path(testbin.NoFile), backend, "300")...)...)
 			s, err := gexec.Start(cmd, GinkgoWriter, GinkgoWriter)
 			Expect(err).NotTo(HaveOccurred())
 			Eventually(s).WithTimeout(30 * time.Second).Should(gexec.Exit(0))

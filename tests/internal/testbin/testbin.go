@@ -8,15 +8,27 @@
 //		return testbin.Build(testbin.FDProbe, testbin.CloseFDs)
 //	}, testbin.Load)
 //	var _ = SynchronizedAfterSuite(func() {}, gexec.CleanupBuildArtifacts)
+//
+// Under an emulator (package emulator) the suite runs on another CPU than
+// the go command. FDProbe and CloseFDs stand for any program a user starts,
+// as /bin/sh does: they are built for the machine and run as they are. The
+// other helpers run procfd themselves, so they are what the port is: they
+// are built for the suite's CPU (GOARCH, and CC from the environment for
+// cgo) and run through the emulator (Command).
 package testbin
 
 import (
 	"encoding/json"
+	"os/exec"
+	"runtime"
+	"strings"
 	"sync"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"github.com/onsi/gomega/gexec"
+
+	"github.com/procfd/procfd/tests/internal/emulator"
 )
 
 // The helper programs, by import path.
@@ -56,6 +68,10 @@ const (
 	BackendProbe = "github.com/procfd/procfd/tests/internal/seccomprun/backendprobe"
 )
 
+// anyProgram holds the helpers that stand for any program procfd starts,
+// and link no procfd: built for the machine, never emulated.
+var anyProgram = map[string]bool{FDProbe: true, CloseFDs: true}
+
 var (
 	mu    sync.Mutex
 	paths = map[string]string{}
@@ -68,9 +84,7 @@ func Build(pkgs ...string) []byte {
 	GinkgoHelper()
 	built := map[string]string{}
 	for _, pkg := range pkgs {
-		path, err := gexec.Build(pkg)
-		Expect(err).NotTo(HaveOccurred(), "building %s", pkg)
-		built[pkg] = path
+		built[pkg] = BuildNow(pkg)
 	}
 	data, err := json.Marshal(built)
 	Expect(err).NotTo(HaveOccurred())
@@ -87,6 +101,53 @@ func Load(data []byte) {
 	for pkg, path := range built {
 		paths[pkg] = path
 	}
+}
+
+// BuildNow builds one helper with gexec.Build's extra go build arguments
+// (args) and returns its path: for a helper only a few specs run.
+// gexec.CleanupBuildArtifacts removes it.
+func BuildNow(pkg string, args ...string) string {
+	GinkgoHelper()
+	path, err := gexec.BuildWithEnvironment(pkg, buildEnv(pkg), args...)
+	Expect(err).NotTo(HaveOccurred(), "building %s", pkg)
+	return path
+}
+
+// buildEnv is what go build needs on top of the suite's environment: nothing
+// natively; under an emulator, the suite's CPU for a helper that runs
+// procfd, and no cgo for one that stands for any program (CC names the
+// target's compiler there).
+func buildEnv(pkg string) []string {
+	GinkgoHelper()
+	host := hostArch()
+	if emulator.Name() == "" {
+		// Else the helpers would be built for the machine and the
+		// suite would test them, not its own CPU.
+		Expect(host).To(Equal(runtime.GOARCH),
+			"this suite was built for %s and runs on %s: set %s to the emulator that runs it (./build.sh qemu does)",
+			runtime.GOARCH, host, emulator.Env)
+		return nil
+	}
+	if anyProgram[pkg] {
+		return []string{"GOARCH=" + host, "CGO_ENABLED=0"}
+	}
+	return []string{"GOARCH=" + runtime.GOARCH, "CGO_ENABLED=1"}
+}
+
+// hostArch is the go command's own CPU: the machine's, not the suite's
+// under an emulator.
+var hostArch = sync.OnceValue(func() string {
+	out, err := exec.Command("go", "env", "GOHOSTARCH").Output()
+	Expect(err).NotTo(HaveOccurred(), "go env GOHOSTARCH")
+	return strings.TrimSpace(string(out))
+})
+
+// Command returns the command that runs a helper that runs procfd (any
+// but FDProbe and CloseFDs, which procfd.Start runs from their Path) with
+// args: through the emulator where the suite runs under one.
+func Command(path string, args ...string) *exec.Cmd {
+	argv := emulator.Argv(append([]string{path}, args...)...)
+	return exec.Command(argv[0], argv[1:]...)
 }
 
 // Path returns the built program for pkg; the spec fails if the suite did
