@@ -62,18 +62,8 @@ func start(path string, argv []string, attr *Attr) (*Handle, error) {
 	if req.Env == nil {
 		req.Env = os.Environ()
 	}
-	if attr.Files != nil {
-		req.Fds = make([]int, len(attr.Files))
-		for i, f := range attr.Files {
-			req.Fds[i] = -1
-			if f != nil {
-				// A closed *os.File has no descriptor: refuse it
-				// rather than leave descriptor i closed unseen.
-				if req.Fds[i] = int(f.Fd()); req.Fds[i] < 0 {
-					return fail(fmt.Errorf("Files[%d] (%s) is closed: %w", i, f.Name(), syscall.EBADF))
-				}
-			}
-		}
+	if req.Fds, err = filesFds(attr.Files); err != nil {
+		return fail(err)
 	}
 
 	// No ForkLock: the child closes every descriptor it was not given,
@@ -82,7 +72,7 @@ func start(path string, argv []string, attr *Attr) (*Handle, error) {
 	child, failure := csrc.Spawn(req)
 	runtime.KeepAlive(attr.Files)
 	if failure != nil {
-		return fail(spawnErrorFreeBSD(failure, attr.Dir))
+		return fail(spawnError(failure, attr.Dir))
 	}
 	sys, err := newProcdescProcess(child.Fd, child.Pid)
 	if err != nil {
@@ -99,20 +89,6 @@ func start(path string, argv []string, attr *Attr) (*Handle, error) {
 		return fail(err)
 	}
 	return newHandle(child.Pid, backend, true, attr.KillOnClose, sys), nil
-}
-
-// spawnErrorFreeBSD describes a failed spawn: the child's errno, with the
-// setup step it failed in where that helps.
-func spawnErrorFreeBSD(f *csrc.SpawnFailure, dir string) error {
-	switch f.Step {
-	case csrc.StepExec:
-		return f.Errno
-	case csrc.StepChdir:
-		return &os.PathError{Op: "chdir", Path: dir, Err: f.Errno}
-	case csrc.StepNone:
-		return os.NewSyscallError("pdfork", f.Errno)
-	}
-	return os.NewSyscallError(csrc.StepCall[f.Step], f.Errno)
 }
 
 // open refuses: FreeBSD makes a process descriptor only with the process

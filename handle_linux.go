@@ -161,28 +161,6 @@ func killUnwatched(pid int) {
 	csrc.Waitid(csrc.IdPid, pid, unix.WEXITED, nil)
 }
 
-// filesFds returns the descriptors of attr.Files, -1 for a nil entry, and
-// nil for a nil slice.
-func filesFds(files []*os.File) ([]int, error) {
-	if files == nil {
-		return nil, nil
-	}
-	fds := make([]int, len(files))
-	for i, f := range files {
-		fds[i] = -1
-		if f != nil {
-			// A closed *os.File has no descriptor (Fd returns
-			// ^uintptr(0)): os.StartProcess would leave descriptor
-			// i closed in the child, a mistake that goes unseen.
-			// Refuse it.
-			if fds[i] = int(f.Fd()); fds[i] < 0 {
-				return nil, fmt.Errorf("Files[%d] (%s) is closed: %w", i, f.Name(), syscall.EBADF)
-			}
-		}
-	}
-	return fds, nil
-}
-
 // maxPid is the largest pid Open takes: a pid_t, a C int, as the C ABI
 // takes it. The kernel's PIDs stay far below (PID_MAX_LIMIT, 2^22); a pid
 // above it that fits a pid_t gets ESRCH from pidfd_open, and a larger one

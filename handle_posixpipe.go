@@ -55,38 +55,19 @@ func start(path string, argv []string, attr *Attr) (*Handle, error) {
 	if len(attr.SigDefault) > 0 || len(attr.SigMask) > 0 {
 		return fail(errGoSpawnSignals)
 	}
-	files := []uintptr{0, 1, 2} // a nil Files: the caller's 0, 1 and 2
-	if attr.Files != nil {
-		files = files[:0]
-		for i, f := range attr.Files {
-			fd := ^uintptr(0) // closed in the child
-			if f != nil {
-				// A closed *os.File has no descriptor: refuse it
-				// rather than leave descriptor i closed unseen.
-				if fd = f.Fd(); fd == ^uintptr(0) {
-					return fail(fmt.Errorf("Files[%d] (%s) is closed: %w", i, f.Name(), syscall.EBADF))
-				}
-			}
-			files = append(files, fd)
-		}
+	procAttr, err := goProcAttr(attr)
+	if err != nil {
+		return fail(err)
 	}
 	// os.Pipe makes both ends close-on-exec (under ForkLock where the
 	// system has no pipe2): the write end reaches the child only as its
-	// descriptor len(files), which StartProcess dups without the flag.
+	// descriptor len(Files), which StartProcess dups without the flag.
 	r, w, err := os.Pipe()
 	if err != nil {
 		return fail(err)
 	}
-	env := attr.Env
-	if env == nil {
-		env = os.Environ()
-	}
-	// Setpgid after setsid fails (EPERM: a session leader), and the
-	// leader leads its own group already.
-	sys := &syscall.SysProcAttr{Setsid: attr.Setsid, Setpgid: attr.Setpgid && !attr.Setsid}
-	pid, _, err := syscall.StartProcess(path, argv, &syscall.ProcAttr{
-		Dir: attr.Dir, Env: env, Files: append(files, w.Fd()), Sys: sys,
-	})
+	procAttr.Files = append(procAttr.Files, w.Fd())
+	pid, _, err := syscall.StartProcess(path, argv, procAttr)
 	w.Close()
 	runtime.KeepAlive(attr.Files)
 	if err != nil {

@@ -79,17 +79,3 @@ func spawn(backend Backend, path string, argv []string, attr *Attr) (spawned, er
 	}
 	return spawned{pid: child.Pid, fd: child.Fd, pidfd: pidfd, gone: gone}, nil
 }
-
-// spawnError describes a failed spawn: the child's errno, with the setup
-// step it failed in where that helps.
-func spawnError(f *csrc.SpawnFailure, dir string) error {
-	switch f.Step {
-	case csrc.StepExec:
-		return f.Errno
-	case csrc.StepChdir:
-		return &os.PathError{Op: "chdir", Path: dir, Err: f.Errno}
-	case csrc.StepNone:
-		return os.NewSyscallError("clone", f.Errno)
-	}
-	return os.NewSyscallError(csrc.StepCall[f.Step], f.Errno)
-}

@@ -30,20 +30,11 @@ func spawn(backend Backend, path string, argv []string, attr *Attr) (spawned, er
 	if len(attr.SigDefault) > 0 {
 		return spawned{}, errNoCgoSigDefault
 	}
-	fds, err := filesFds(attr.Files)
+	procAttr, err := goProcAttr(attr)
 	if err != nil {
 		return spawned{}, err
 	}
-	files := []uintptr{0, 1, 2} // a nil Files: the caller's 0, 1 and 2
-	if fds != nil {
-		files = files[:0]
-		for _, fd := range fds {
-			files = append(files, uintptr(fd)) // -1: closed in the child
-		}
-	}
-	// Setpgid after setsid fails (EPERM: a session leader), and the
-	// leader leads its own group already.
-	sys := &syscall.SysProcAttr{Setsid: attr.Setsid, Setpgid: attr.Setpgid && !attr.Setsid}
+	sys := procAttr.Sys
 	pidfd := -1
 	if backend == BackendPidfd || clonePidfds.Load() >= 0 {
 		sys.PidFD = &pidfd
@@ -52,21 +43,16 @@ func spawn(backend Backend, path string, argv []string, attr *Attr) (spawned, er
 	deathRead := -1
 	if backend == BackendPipe {
 		// Both ends close-on-exec: the write end reaches the child only
-		// as its descriptor len(files), which StartProcess dups without
+		// as its descriptor len(Files), which StartProcess dups without
 		// the flag; no other child, os/exec's included, inherits it.
 		var p [2]int
 		if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
 			return spawned{}, os.NewSyscallError("pipe2", err)
 		}
 		deathRead = p[0]
-		files = append(files, uintptr(p[1]))
+		procAttr.Files = append(procAttr.Files, uintptr(p[1]))
 		defer unix.Close(p[1])
 	}
-	env := attr.Env
-	if env == nil {
-		env = os.Environ()
-	}
-	procAttr := &syscall.ProcAttr{Dir: attr.Dir, Env: env, Files: files, Sys: sys}
 	var pid int
 	maskErr := withThreadMask(attr.SigMask, func() {
 		pid, _, err = syscall.StartProcess(path, argv, procAttr)
