@@ -67,6 +67,9 @@ func checkArgsAnyOS(path string, argv []string, attr *Attr) error {
 	if len(argv) == 0 {
 		return fmt.Errorf("empty argv: argv[0] is required: %w", syscall.EINVAL)
 	}
+	if attr.Group != nil && attr.Group.group == nil {
+		return fmt.Errorf("a zero Group: get one from NewGroup: %w", syscall.EINVAL)
+	}
 	for _, list := range [][]string{{path, attr.Dir}, argv, attr.Env} {
 		for _, s := range list {
 			if strings.IndexByte(s, 0) >= 0 {

@@ -126,7 +126,9 @@ func start(path string, argv []string, attr *Attr) (*Handle, error) {
 	if err := checkStartArgs(path, argv, attr); err != nil {
 		return fail(err)
 	}
-	child, err := spawn(backend, path, argv, attr)
+	child, err := spawnPlaced(attr, func(place placement) (spawned, error) {
+		return spawn(backend, path, argv, attr, place)
+	})
 	if err != nil {
 		return fail(err)
 	}
@@ -194,4 +196,41 @@ func open(pid int) (*Handle, error) {
 		return fail(err)
 	}
 	return newHandle(pid, backend, false, false, sys), nil
+}
+
+func fromProcess(p *os.Process) (*Handle, error) {
+	if p == nil {
+		return nil, fmt.Errorf("procfd: from process: nil *os.Process: %w", syscall.EINVAL)
+	}
+	fail := func(err error) (*Handle, error) {
+		return nil, fmt.Errorf("procfd: from process %d: %w", p.Pid, err)
+	}
+	backend, err := resolveBackend("")
+	if err != nil {
+		return fail(err)
+	}
+	if backend != BackendPidfd {
+		return fail(&unsupportedError{"FromProcess on backend " + string(backend), nil})
+	}
+	fd, dupErr := -1, error(nil)
+	err = p.WithHandle(func(pidfd uintptr) {
+		fd, dupErr = unix.FcntlInt(pidfd, unix.F_DUPFD_CLOEXEC, 0)
+	})
+	switch {
+	case errors.Is(err, os.ErrNoHandle):
+		return fail(&unsupportedError{"FromProcess on an os.Process without a pidfd", err})
+	case err != nil:
+		return fail(err) // waited for or released: os.ErrProcessDone
+	case dupErr != nil:
+		return fail(os.NewSyscallError("fcntl F_DUPFD_CLOEXEC", dupErr))
+	}
+	if err := unix.SetNonblock(fd, true); err != nil {
+		unix.Close(fd)
+		return fail(os.NewSyscallError("fcntl", err))
+	}
+	sys, err := newPidfdProcess(fd, p.Pid)
+	if err != nil {
+		return fail(err)
+	}
+	return newHandle(p.Pid, backend, true, true, sys), nil
 }

@@ -92,6 +92,13 @@ type Attr struct {
 	KillOnClose bool
 	// Backend forces a backend; "" means DefaultBackend().
 	Backend Backend
+	// Group, if not nil, starts the child in that group: it and every
+	// process it starts belong to the group from their first instruction
+	// on (see NewGroup). Start returns ErrClosed if the group is closed.
+	// With a group of the process-group mechanism the child joins the
+	// group's process group, so Setsid and Setpgid are refused there
+	// (an error matching syscall.EINVAL): either would leave the group.
+	Group *Group
 	// SigDefault lists signals that the child resets to their default
 	// action before it execs, as posix_spawnattr_setsigdefault does: a
 	// signal that the caller ignores (SIG_IGN) otherwise stays ignored in
@@ -305,6 +312,139 @@ func (h *Handle) Done() <-chan struct{} { return h.doneChan() }
 // is then watched privately until it ends, and one that nobody awaits is
 // released at once.
 func (h *Handle) Close() error { return h.close(true) }
+
+// FromProcess returns a handle on p, a process that os.StartProcess or
+// os/exec started, so that code written around exec.Cmd can wait for it on
+// the poller, signal it through a handle and kill it on Close. The handle
+// holds a duplicate of the pidfd (on Windows, the process handle) that
+// p.WithHandle exposes, and owns the process from then on: the handle's
+// Wait reaps it. Do not call p.Wait or cmd.Wait afterwards (it would fail
+// with an error matching syscall.ECHILD, or reap the process first and
+// leave the handle ErrStatusLost); p.Signal and p.Kill stay safe, since
+// p's own pidfd never signals another process, and p.Release may be
+// called. So give the Cmd files (*os.File) or nil for Stdin, Stdout and
+// Stderr: an io.Writer or io.Reader is copied by goroutines that only
+// cmd.Wait ends. Where p has no such handle (Linux before 5.4, a process
+// found with os.FindProcess on a pid that is not a child, p already
+// waited for or released) FromProcess returns an error matching
+// ErrUnsupported, and so it does where the default backend is not pidfd
+// or handle: only those hold an os.Process's handle.
+func FromProcess(p *os.Process) (*Handle, error) { return fromProcess(p) }
+
+// Mechanism names how a Group holds its processes.
+type Mechanism string
+
+// The mechanisms. The zero Mechanism ("") means the best one available:
+// cgroup on Linux where a writable cgroup v2 hierarchy is mounted, else
+// pgroup; job on Windows.
+const (
+	// MechanismCgroup: a cgroup v2 directory of the group's own, made
+	// under the caller's cgroup (Linux 5.14+, for cgroup.kill). A child
+	// is placed in it by clone3 with CLONE_INTO_CGROUP, and nothing it
+	// starts can leave it without write access to another cgroup: not
+	// setsid, not setpgid, not a double fork. The group is empty when
+	// the kernel says so (cgroup.events: populated 0).
+	MechanismCgroup Mechanism = "cgroup"
+	// MechanismProcessGroup: a POSIX process group. A descendant that
+	// calls setsid or setpgid leaves it, and the group then neither
+	// waits for it nor signals it. Its id is pinned by one zombie child
+	// of the caller, made by NewGroup and reaped by Close, so that no
+	// unrelated process can take it while the group is open; a foreign
+	// reaper (SIGCHLD ignored, a waitpid(-1) loop) can take that zombie,
+	// and NewGroup then fails, or a later Start in the group does.
+	MechanismProcessGroup Mechanism = "pgroup"
+	// MechanismJob: a Windows job object; nested jobs need Windows 8+.
+	MechanismJob Mechanism = "job"
+)
+
+// GroupAttr holds the attributes of a group made by NewGroup. A nil
+// *GroupAttr is the same as a zero GroupAttr.
+type GroupAttr struct {
+	// KillOnClose makes Close kill every process in the group and return
+	// once the group is empty. Without it, Close leaves them running.
+	KillOnClose bool
+	// Mechanism forces a mechanism; "" picks the best one here (see
+	// Mechanism). A forced mechanism that cannot be had here makes
+	// NewGroup fail, naming the step that failed, where "" falls back.
+	Mechanism Mechanism
+	// Subreaper (pgroup only, Linux) makes this whole process a child
+	// subreaper (prctl PR_SET_CHILD_SUBREAPER), for good: every orphaned
+	// descendant of this process, in a group or not, is reparented to it
+	// rather than to init. procfd then reaps the orphans that are in one
+	// of its groups and that no handle owns; other orphans become this
+	// program's children to reap. In exchange the group learns of each
+	// orphan's exit at once, through SIGCHLD, where it otherwise looks
+	// every 100 ms. The cgroup mechanism needs no subreaper and ignores it.
+	Subreaper bool
+}
+
+// NewGroup makes a group, which owns a tree of processes: each process
+// started with Attr.Group set to it, and every process those start. It
+// returns an error naming the step and the path that failed, matching
+// ErrUnsupported where no mechanism exists here (FreeBSD, macOS and the
+// others for now).
+func NewGroup(attr *GroupAttr) (*Group, error) {
+	if attr == nil {
+		attr = &GroupAttr{}
+	}
+	return newGroup(attr)
+}
+
+// Group owns a tree of processes. A Group is safe for use by many
+// goroutines at once; the zero Group is not usable: get one from NewGroup.
+// After Close, every method that can fail returns ErrClosed. A Group that
+// becomes unreachable without Close is closed by the garbage collector as
+// Close would be, without waiting for a kill to finish.
+type Group struct{ *group }
+
+// Mechanism returns the mechanism behind the group.
+func (g *Group) Mechanism() Mechanism { return g.mechanism }
+
+// Signal sends sig to every process in the group, and returns
+// os.ErrProcessDone if the group is empty. Each process is signalled
+// through a pidfd opened and checked to be a member, so no signal reaches
+// a process that took a member's PID. A process started meanwhile by a
+// member is signalled too, unless it starts after its parent handled the
+// signal: as with kill(2) on a process group.
+func (g *Group) Signal(sig os.Signal) error { return g.signal(sig) }
+
+// Kill kills every process in the group (cgroup.kill on the cgroup
+// mechanism, which no fork escapes) and returns without waiting for them
+// to end: use Wait for that. An empty group gives os.ErrProcessDone.
+func (g *Group) Kill() error { return g.kill() }
+
+// Wait returns nil once the group is empty: every process in it has
+// ended. A process that has ended counts as gone although its parent has
+// not reaped it (a zombie): a Handle in the group still has its status.
+// A group in which nothing was started yet is empty. If ctx is done
+// first, Wait looks once more and returns ctx.Err() if the group is not
+// empty; a nil ctx means context.Background(). Close ends a Wait in
+// progress: it returns nil if the group is empty by then (KillOnClose's
+// kill included), and ErrClosed otherwise. Waiting holds no OS thread.
+func (g *Group) Wait(ctx context.Context) error { return g.wait(ctx) }
+
+// Pids returns the PIDs of the processes in the group, in no order. A
+// PID is a number: the process may end, and the PID be reused, as soon as
+// Pids returns.
+func (g *Group) Pids() ([]int, error) { return g.pids() }
+
+// Fd returns a descriptor that polls readable exactly when the group is
+// empty: once it is readable, Wait with a done context returns nil, and
+// while a process of the group runs, it is not (a Start in the group
+// makes it unreadable before the child exists). It is an eventfd that
+// procfd writes when the kernel (cgroup.events) or its look at the
+// process group says the group became empty. Fd is valid until Close,
+// after which it returns ^uintptr(0). Do not close it or read from it.
+func (g *Group) Fd() uintptr { return g.fd() }
+
+// Close releases the group. With KillOnClose every process in it is
+// killed, and Close returns once the group is empty; the cgroup directory
+// is then removed. Without it the processes keep running, outside
+// procfd's reach: procfd removes the cgroup directory once they have all
+// ended, if this program still runs then (a directory left behind is
+// empty, and any root process may rmdir it). A second Close returns
+// ErrClosed.
+func (g *Group) Close() error { return g.close(true) }
 
 // Exited reports whether the process exited by calling exit (rather than
 // being killed by a signal).

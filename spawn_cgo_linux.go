@@ -17,7 +17,7 @@ import (
 	"github.com/procfd/procfd/csrc"
 )
 
-func spawn(backend Backend, path string, argv []string, attr *Attr) (spawned, error) {
+func spawn(backend Backend, path string, argv []string, attr *Attr, place placement) (spawned, error) {
 	fds, err := filesFds(attr.Files)
 	if err != nil {
 		return spawned{}, err
@@ -36,6 +36,10 @@ func spawn(backend Backend, path string, argv []string, attr *Attr) (spawned, er
 
 		SigDefault: attr.SigDefault,
 		SigMask:    attr.SigMask,
+
+		InCgroup: place.cgroupFd >= 0,
+		CgroupFd: place.cgroupFd,
+		Pgid:     place.pgid,
 	}
 	if req.Env == nil {
 		req.Env = os.Environ()

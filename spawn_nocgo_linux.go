@@ -26,7 +26,7 @@ import (
 // them for its other goroutines.
 var errNoCgoSigDefault = &unsupportedError{"SigDefault in a program built without cgo", nil}
 
-func spawn(backend Backend, path string, argv []string, attr *Attr) (spawned, error) {
+func spawn(backend Backend, path string, argv []string, attr *Attr, place placement) (spawned, error) {
 	if len(attr.SigDefault) > 0 {
 		return spawned{}, errNoCgoSigDefault
 	}
@@ -35,6 +35,14 @@ func spawn(backend Backend, path string, argv []string, attr *Attr) (spawned, er
 		return spawned{}, err
 	}
 	sys := procAttr.Sys
+	if place.cgroupFd >= 0 {
+		// Go's spawn places the child with clone3's
+		// CLONE_INTO_CGROUP, and fails where clone3 cannot.
+		sys.UseCgroupFD, sys.CgroupFD = true, place.cgroupFd
+	}
+	if place.pgid > 0 {
+		sys.Setpgid, sys.Pgid = true, place.pgid
+	}
 	pidfd := -1
 	if backend == BackendPidfd || clonePidfds.Load() >= 0 {
 		sys.PidFD = &pidfd

@@ -29,6 +29,9 @@
 #ifndef CLONE_PIDFD
 #define CLONE_PIDFD 0x00001000
 #endif
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
 
 /*
  * Under AddressSanitizer (go test -asan), the child's instrumented frames
@@ -53,8 +56,10 @@
 #define pfd_unpoison_stack(stack, size) ((void)(stack), (void)(size))
 #endif
 
-/* struct clone_args as of Linux 5.3 (CLONE_ARGS_SIZE_VER0), defined here so
- * that we build against older kernel headers. */
+/* struct clone_args as of Linux 5.7 (CLONE_ARGS_SIZE_VER2), defined here so
+ * that we build against older kernel headers. Only a clone into a cgroup
+ * passes the whole of it: older kernels refuse a size they do not know
+ * (E2BIG), so other clones pass the 5.3 part (CLONE_ARGS_SIZE_VER0). */
 struct pfd_clone_args {
 	uint64_t flags;
 	uint64_t pidfd;
@@ -64,7 +69,11 @@ struct pfd_clone_args {
 	uint64_t stack;
 	uint64_t stack_size;
 	uint64_t tls;
+	uint64_t set_tid;      /* 5.5 */
+	uint64_t set_tid_size; /* 5.5 */
+	uint64_t cgroup;       /* 5.7 */
 };
+#define PFD_CLONE_ARGS_SIZE_VER0 64
 
 #if defined(__x86_64__) || defined(__aarch64__) || (defined(__riscv) && __riscv_xlen == 64)
 #define PFD_HAVE_CLONE3_ENTRY 1
@@ -150,10 +159,11 @@ __asm__(".text\n"
 /* Set once clone3 is known to be unavailable; racing writers agree. */
 static int clone3_unavailable;
 
-static int clone3_vfork(int want_pidfd, int (*fn)(void *), void *arg, void *stack,
+static int clone3_vfork(int want_pidfd, int cgroup_fd, int (*fn)(void *), void *arg, void *stack,
 			size_t stack_size, int *pidfd)
 {
 	struct pfd_clone_args args;
+	size_t size = PFD_CLONE_ARGS_SIZE_VER0;
 
 	memset(&args, 0, sizeof(args));
 	args.flags = CLONE_VM | CLONE_VFORK | (want_pidfd ? CLONE_PIDFD : 0);
@@ -161,12 +171,17 @@ static int clone3_vfork(int want_pidfd, int (*fn)(void *), void *arg, void *stac
 	args.exit_signal = SIGCHLD;
 	args.stack = (uint64_t)(uintptr_t)stack;
 	args.stack_size = stack_size;
-	return (int)pfd_clone3_entry(&args, sizeof(args), fn, arg);
+	if (cgroup_fd >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t)cgroup_fd;
+		size = sizeof(args);
+	}
+	return (int)pfd_clone3_entry(&args, size, fn, arg);
 }
 #endif /* PFD_HAVE_CLONE3_ENTRY */
 
-int pfd_clone_vfork(int want_pidfd, int (*fn)(void *), void *arg, void *stack, size_t stack_size,
-		    int *pidfd)
+int pfd_clone_vfork(int want_pidfd, int cgroup_fd, int (*fn)(void *), void *arg, void *stack,
+		    size_t stack_size, int *pidfd)
 {
 	int flags = CLONE_VM | CLONE_VFORK | SIGCHLD | (want_pidfd ? CLONE_PIDFD : 0);
 	int pid;
@@ -174,7 +189,7 @@ int pfd_clone_vfork(int want_pidfd, int (*fn)(void *), void *arg, void *stack, s
 	*pidfd = -1;
 #ifdef PFD_HAVE_CLONE3_ENTRY
 	if (!__atomic_load_n(&clone3_unavailable, __ATOMIC_RELAXED)) {
-		pid = clone3_vfork(want_pidfd, fn, arg, stack, stack_size, pidfd);
+		pid = clone3_vfork(want_pidfd, cgroup_fd, fn, arg, stack, stack_size, pidfd);
 		if (pid != -ENOSYS) {
 			pfd_unpoison_stack(stack, stack_size);
 			return pid;
@@ -182,6 +197,9 @@ int pfd_clone_vfork(int want_pidfd, int (*fn)(void *), void *arg, void *stack, s
 		__atomic_store_n(&clone3_unavailable, 1, __ATOMIC_RELAXED);
 	}
 #endif
+	/* Only clone3 places a child in a cgroup. */
+	if (cgroup_fd >= 0)
+		return -ENOSYS;
 	/* clone() takes the top of the stack; with CLONE_PIDFD the kernel
 	 * writes the pidfd where CLONE_PARENT_SETTID would write the tid. */
 	pid = clone(fn, (char *)stack + stack_size, flags, arg, pidfd);

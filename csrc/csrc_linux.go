@@ -45,6 +45,11 @@ type SpawnRequest struct {
 	// included. SigMask: the child's signal mask, exactly (nil: empty).
 	// Signals are 1 to 64: the caller checks (see sigBits).
 	SigDefault, SigMask []syscall.Signal
+	// InCgroup: the child starts in the cgroup whose directory is open
+	// as CgroupFd. Pgid > 0: the child joins that process group.
+	InCgroup bool
+	CgroupFd int
+	Pgid     int
 }
 
 // SpawnFailure is a failed spawn: the errno, and the child's setup step
@@ -91,11 +96,27 @@ func Spawn(r *SpawnRequest) (Spawned, *SpawnFailure) {
 	if r.Setpgid {
 		req.flags |= C.PFD_SETPGID
 	}
+	req.cgroup_fd = -1
+	if r.InCgroup {
+		req.cgroup_fd = C.int(r.CgroupFd)
+	}
+	req.pgid = C.int(r.Pgid)
 	var res C.struct_pfd_spawn_res
 	if rc := C.pfd_spawn(&req, &res); rc < 0 {
 		return Spawned{-1, -1, -1}, &SpawnFailure{Errno: syscall.Errno(-rc), Step: int(res.failed_step)}
 	}
 	return Spawned{int(res.pid), int(res.fd), int(res.pidfd)}, nil
+}
+
+// SpawnAnchor starts a process group's anchor (pfd_spawn_anchor): a child
+// that leads a new process group and has exited, left unreaped so that its
+// zombie holds the group's id. The caller reaps it when the group is done.
+func SpawnAnchor() (pid int, err error) {
+	rc := C.pfd_spawn_anchor()
+	if rc < 0 {
+		return 0, syscall.Errno(-rc)
+	}
+	return int(rc), nil
 }
 
 // Waitid waits for a child with waitid(2): idtype is IdPid or IdPidfd. pid
@@ -169,4 +190,5 @@ var StepCall = map[int]string{
 	C.PFD_STEP_FILES:   "dup2",
 	C.PFD_STEP_RLIMIT:  "setrlimit",
 	C.PFD_STEP_PIPE:    "pipe2",
+	C.PFD_STEP_CGROUP:  "write cgroup.procs",
 }

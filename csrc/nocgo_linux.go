@@ -10,6 +10,7 @@ package csrc
 // through that (spawn_nocgo_linux.go in procfd) and this file has no Spawn.
 
 import (
+	"errors"
 	"os"
 	"syscall"
 	"unsafe"
@@ -175,3 +176,7 @@ func installedHandler(sig syscall.Signal) (handler, flags uintptr, ok bool) {
 	}
 	return act[0], act[1], true
 }
+
+// SpawnAnchor is not available without cgo: the anchor is a child that
+// runs no program, and Go's spawn cannot start one.
+func SpawnAnchor() (pid int, err error) { return 0, errors.ErrUnsupported }

@@ -30,6 +30,7 @@ enum pfd_step {
 	PFD_STEP_RLIMIT,
 	PFD_STEP_EXEC,
 	PFD_STEP_PIPE, /* the parent's pipe2, for the death pipe or the error pipe */
+	PFD_STEP_CGROUP, /* the child's write of itself to cgroup.procs */
 };
 
 /* The most descriptors a child may be given: bounds the child's stack use. */
@@ -57,6 +58,14 @@ struct pfd_spawn_req {
 	 * signal is reset anyway), and execs with exactly sigmask blocked. */
 	uint64_t sigdefault;
 	uint64_t sigmask;
+	/* The cgroup directory the child starts in, or -1. clone3 places it
+	 * there with CLONE_INTO_CGROUP (Linux 5.7+); where it cannot (no
+	 * clone3, an older kernel), the child writes itself to the cgroup's
+	 * cgroup.procs before anything else, and so before it execs. */
+	int cgroup_fd;
+	/* > 0: the child joins that process group (setpgid(0, pgid)), which
+	 * must exist in the caller's session. */
+	int pgid;
 };
 
 struct pfd_spawn_res {
@@ -147,9 +156,21 @@ int pfd_probe_pidfd(const char **failed_call);
  * pfd_clone_vfork runs fn(arg) in a new child that shares the caller's memory
  * on the given stack (CLONE_VM|CLONE_VFORK) and returns its pid once the
  * child has called execve or exited. With want_pidfd it also stores a pidfd
- * for the child in *pidfd. SIGCHLD is the child's exit signal.
+ * for the child in *pidfd. SIGCHLD is the child's exit signal. With
+ * cgroup_fd >= 0 the child starts in that cgroup (clone3 with
+ * CLONE_INTO_CGROUP); -ENOSYS then means clone3 is missing, and -E2BIG
+ * that the kernel predates CLONE_INTO_CGROUP (5.7).
  */
-int pfd_clone_vfork(int want_pidfd, int (*fn)(void *), void *arg, void *stack, size_t stack_size,
-		    int *pidfd);
+int pfd_clone_vfork(int want_pidfd, int cgroup_fd, int (*fn)(void *), void *arg, void *stack,
+		    size_t stack_size, int *pidfd);
+
+/*
+ * pfd_spawn_anchor starts a child that makes itself the leader of a new
+ * process group and exits at once. The caller keeps it unreaped: its zombie
+ * holds the group's id, so that no other process can be given it while the
+ * caller's group needs it. Returns the pid (the group's id) or a negative
+ * errno; -EPERM if the child's setpgid failed (it is reaped then).
+ */
+int pfd_spawn_anchor(void);
 
 #endif

@@ -130,7 +130,7 @@ int pfd_probe_pidfd(const char **failed_call)
 		return r;
 
 	*failed_call = "clone";
-	pid = pfd_clone_vfork(1, probe_child, NULL, stack, sizeof(stack), &child_fd);
+	pid = pfd_clone_vfork(1, -1, probe_child, NULL, stack, sizeof(stack), &child_fd);
 	if (pid < 0)
 		return pid;
 	if (child_fd < 0) /* clone ignored CLONE_PIDFD (an emulator, say) */

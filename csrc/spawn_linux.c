@@ -49,6 +49,9 @@ struct spawn_child {
 	 * move them, so the parent keeps its own copies of the numbers. */
 	int death_pipe;
 	int error_pipe;
+	/* The group's cgroup.procs where clone3 could not place the child in
+	 * its cgroup, or -1. */
+	int cgroup_procs;
 	volatile int err;            /* written by the child only on failure */
 	volatile int step;
 };
@@ -200,12 +203,18 @@ static int child_main(void *arg)
 	const struct pfd_spawn_req *req = c->req;
 
 	errno = 0;
+	/* "0" moves the writer: the child enters its group before it runs
+	 * anything of the caller's choosing. */
+	if (c->cgroup_procs >= 0 && RETRY_EINTR(write(c->cgroup_procs, "0", 1)) != 1)
+		return child_fail(c, PFD_STEP_CGROUP);
 	if (reset_signal_handlers(req->sigdefault, c->runtime_handler) < 0)
 		return child_fail(c, PFD_STEP_SIGNALS);
 	if ((req->flags & PFD_SETSID) && setsid() < 0)
 		return child_fail(c, PFD_STEP_SETSID);
 	/* A new session leader already leads its own process group. */
 	if ((req->flags & PFD_SETPGID) && !(req->flags & PFD_SETSID) && setpgid(0, 0) < 0)
+		return child_fail(c, PFD_STEP_SETPGID);
+	if (req->pgid > 0 && setpgid(0, req->pgid) < 0)
 		return child_fail(c, PFD_STEP_SETPGID);
 	if (req->nfds > 0 && arrange_files(req, c) < 0)
 		return child_fail(c, PFD_STEP_FILES);
@@ -284,18 +293,48 @@ static void reap_failed_child(int pid, int pidfd)
  * it ignores it (a kernel before 5.2) *pidfd stays -1. The caller learns
  * either from *pidfd, and stops asking.
  */
-static int clone_for_death_pipe(struct spawn_child *child, void *stack, size_t stack_size,
-				int try_pidfd, int *pidfd)
+static int clone_for_death_pipe(struct spawn_child *child, int cgroup_fd, void *stack,
+				size_t stack_size, int try_pidfd, int *pidfd)
 {
 	int pid;
 
 	*pidfd = -1;
 	if (!try_pidfd)
-		return pfd_clone_vfork(0, child_main, child, stack, stack_size, pidfd);
-	pid = pfd_clone_vfork(1, child_main, child, stack, stack_size, pidfd);
+		return pfd_clone_vfork(0, cgroup_fd, child_main, child, stack, stack_size, pidfd);
+	pid = pfd_clone_vfork(1, cgroup_fd, child_main, child, stack, stack_size, pidfd);
 	if (pid == -EINVAL || pid == -ENOSYS || pid == -EPERM)
-		return pfd_clone_vfork(0, child_main, child, stack, stack_size, pidfd);
+		return pfd_clone_vfork(0, cgroup_fd, child_main, child, stack, stack_size, pidfd);
 	return pid;
+}
+
+/*
+ * Clones the child, in req->cgroup_fd's cgroup if there is one. Where clone3
+ * cannot place it there (no clone3: Linux < 5.3, qemu-user, a seccomp
+ * policy; E2BIG: Linux < 5.7), the child is cloned outside and moves itself
+ * in through the cgroup's cgroup.procs (*cgroup_procs, which the caller
+ * closes) before it runs anything else.
+ */
+static int clone_child(const struct pfd_spawn_req *req, struct spawn_child *child, void *stack,
+		       size_t stack_size, int *pidfd, int *cgroup_procs)
+{
+	int cgroup_fd = req->cgroup_fd;
+	int pid;
+
+	for (;;) {
+		if (req->want_pidfd)
+			pid = pfd_clone_vfork(1, cgroup_fd, child_main, child, stack, stack_size,
+					      pidfd);
+		else
+			pid = clone_for_death_pipe(child, cgroup_fd, stack, stack_size,
+						   req->pipe_pidfd, pidfd);
+		if (cgroup_fd < 0 || (pid != -ENOSYS && pid != -E2BIG))
+			return pid;
+		*cgroup_procs = openat(cgroup_fd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+		if (*cgroup_procs < 0)
+			return -errno;
+		child->cgroup_procs = *cgroup_procs;
+		cgroup_fd = -1;
+	}
 }
 
 int pfd_spawn(const struct pfd_spawn_req *req, struct pfd_spawn_res *res)
@@ -305,7 +344,7 @@ int pfd_spawn(const struct pfd_spawn_req *req, struct pfd_spawn_res *res)
 	sigset_t all, parent_mask, child_mask;
 	struct spawn_failure failure = {0, PFD_STEP_NONE};
 	int pipefd[2] = {-1, -1}, errpipe[2] = {-1, -1};
-	int pidfd = -1, pid, err;
+	int pidfd = -1, cgroup_procs = -1, pid, err;
 
 	res->pid = -1;
 	res->fd = -1;
@@ -344,6 +383,7 @@ int pfd_spawn(const struct pfd_spawn_req *req, struct pfd_spawn_res *res)
 	}
 	child.death_pipe = pipefd[1];
 	child.error_pipe = errpipe[1];
+	child.cgroup_procs = -1;
 
 	/* Block every signal so that no handler of the parent runs on the
 	 * child's stack before the child has reset them. */
@@ -353,12 +393,10 @@ int pfd_spawn(const struct pfd_spawn_req *req, struct pfd_spawn_res *res)
 		err = -err;
 		goto out_pipe;
 	}
-	if (req->want_pidfd)
-		pid = pfd_clone_vfork(1, child_main, &child, stack, sizeof(stack), &pidfd);
-	else
-		pid = clone_for_death_pipe(&child, stack, sizeof(stack), req->pipe_pidfd, &pidfd);
+	pid = clone_child(req, &child, stack, sizeof(stack), &pidfd, &cgroup_procs);
 	/* Cannot fail: the mask is one pthread_sigmask just returned. */
 	(void)pthread_sigmask(SIG_SETMASK, &parent_mask, NULL);
+	close_keep_errno(cgroup_procs);
 	if (pid < 0) {
 		err = pid;
 		goto out_pipe;
