@@ -66,6 +66,9 @@ const (
 	// BackendProbe prints DefaultBackend(), the error of a Start forced
 	// onto the pidfd backend, and what the raw pidfd calls return.
 	BackendProbe = "github.com/procfd/procfd/tests/internal/seccomprun/backendprobe"
+	// GroupFallback makes groups where no cgroup can be made, and prints
+	// the mechanism it got and the error of a forced cgroup.
+	GroupFallback = "github.com/procfd/procfd/tests/internal/groupfallback"
 )
 
 // anyProgram holds the helpers that stand for any program procfd starts,
