@@ -330,7 +330,7 @@ func fromProcess(p *os.Process) (*Handle, error) {
 	case errors.Is(err, os.ErrNoHandle):
 		return fail(&unsupportedError{"FromProcess on an os.Process without a process handle", err})
 	case err != nil:
-		return fail(err) // waited for or released: os.ErrProcessDone
+		return fail(err) // waited for or released: os's "process already released"
 	case dupErr != nil:
 		return fail(os.NewSyscallError("DuplicateHandle", dupErr))
 	}
