@@ -1,4 +1,4 @@
-//go:build !(linux && !procfd_posixpipe)
+//go:build !(linux && !procfd_posixpipe) && !windows
 
 package procfd
 
@@ -10,7 +10,7 @@ import (
 
 // The systems without a group mechanism yet: FreeBSD (procctl
 // PROC_REAP_* would be its), macOS, NetBSD, OpenBSD, and Linux built
-// with the portable death pipe (procfd_posixpipe); and Windows for now.
+// with the portable death pipe (procfd_posixpipe).
 // No Group can be made, so no Start here is given one (a zero Group is
 // refused by checkArgsAnyOS).
 

@@ -4,6 +4,7 @@ package procfd
 // (process_windows.go).
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -52,35 +53,60 @@ func start(path string, argv []string, attr *Attr) (*Handle, error) {
 	if env == nil {
 		env = os.Environ()
 	}
-	pi, err := createProcess(inDir(path, attr.Dir), argv, env, attr)
+	var pi *windows.ProcessInformation
+	var job windows.Handle
+	err = spawnInGroup(attr.Group, func(groupJob windows.Handle) error {
+		var err error
+		pi, job, err = spawnJoined(path, argv, env, attr, groupJob)
+		return err
+	})
 	if err != nil {
 		return fail(err)
 	}
-	defer windows.CloseHandle(pi.Thread)
-
-	// KillOnClose: the child starts suspended and runs only once it is in
-	// a job that dies with its last handle, so that nothing it starts can
-	// be outside the job.
-	var job windows.Handle
-	if attr.KillOnClose {
-		if job, err = killOnCloseJob(pi.Process); err == nil {
-			_, err = windows.ResumeThread(pi.Thread)
-			err = os.NewSyscallError("ResumeThread", err)
-		}
-		if err != nil {
-			windows.TerminateProcess(pi.Process, terminatedExitCode)
-			windows.CloseHandle(pi.Process)
-			if job != 0 {
-				windows.CloseHandle(job)
-			}
-			return fail(err)
-		}
-	}
+	windows.CloseHandle(pi.Thread)
 	sys, err := newHandleProcess(pi.Process, job, int(pi.ProcessId), true)
 	if err != nil {
 		return fail(err)
 	}
 	return newHandle(int(pi.ProcessId), backend, true, attr.KillOnClose, sys), nil
+}
+
+// spawnJoined starts the child, and, for a group (groupJob) or
+// KillOnClose, starts it suspended and lets it run only once it is in its
+// jobs, so that nothing it starts can be outside them: first the group's,
+// then KillOnClose's own job, which Windows (8+) then nests in the
+// group's. A child that cannot join its jobs, or run, is terminated, and
+// has ended when spawnJoined returns, so it has left the group's job.
+func spawnJoined(path string, argv, env []string, attr *Attr, groupJob windows.Handle) (*windows.ProcessInformation, windows.Handle, error) {
+	suspended := attr.KillOnClose || groupJob != 0
+	pi, err := createProcess(inDir(path, attr.Dir), argv, env, attr, suspended)
+	if err != nil || !suspended {
+		return pi, 0, err
+	}
+	var job windows.Handle
+	if groupJob != 0 {
+		if err = windows.AssignProcessToJobObject(groupJob, pi.Process); err != nil {
+			err = fmt.Errorf("the group's job: %w", os.NewSyscallError("AssignProcessToJobObject", err))
+		}
+	}
+	if err == nil && attr.KillOnClose {
+		job, err = killOnCloseJob(pi.Process)
+	}
+	if err == nil {
+		_, err = windows.ResumeThread(pi.Thread)
+		err = os.NewSyscallError("ResumeThread", err)
+	}
+	if err != nil {
+		windows.TerminateProcess(pi.Process, terminatedExitCode)
+		windows.WaitForSingleObject(pi.Process, windows.INFINITE)
+		windows.CloseHandle(pi.Thread)
+		windows.CloseHandle(pi.Process)
+		if job != 0 {
+			windows.CloseHandle(job)
+		}
+		return nil, 0, err
+	}
+	return pi, job, nil
 }
 
 // inDir is where a relative path is found: in the child's directory, as
@@ -120,10 +146,10 @@ func checkStartArgsWindows(path string, argv []string, attr *Attr) error {
 	return nil
 }
 
-// createProcess runs CreateProcessW, suspended for KillOnClose. The child
+// createProcess runs CreateProcessW, suspended if asked. The child
 // inherits only its three standard handles: duplicates made inheritable for
 // the call, named in PROC_THREAD_ATTRIBUTE_HANDLE_LIST.
-func createProcess(path string, argv, env []string, attr *Attr) (*windows.ProcessInformation, error) {
+func createProcess(path string, argv, env []string, attr *Attr, suspended bool) (*windows.ProcessInformation, error) {
 	app, err := windows.UTF16PtrFromString(path)
 	if err != nil {
 		return nil, err
@@ -169,7 +195,7 @@ func createProcess(path string, argv, env []string, attr *Attr) (*windows.Proces
 		*targets[i] = dup
 	}
 	flags := uint32(windows.CREATE_UNICODE_ENVIRONMENT | windows.EXTENDED_STARTUPINFO_PRESENT)
-	if attr.KillOnClose {
+	if suspended {
 		flags |= windows.CREATE_SUSPENDED
 	}
 	if len(inherit) > 0 {
@@ -232,7 +258,8 @@ func environmentBlock(env []string) *uint16 {
 }
 
 // killOnCloseJob puts proc in a new job that kills every process in it when
-// its last handle is closed: at release, or when this process ends.
+// its last handle is closed: at release, or when this process ends. For a
+// child of a group, the new job is nested in the group's.
 func killOnCloseJob(proc windows.Handle) (windows.Handle, error) {
 	job, err := windows.CreateJobObject(nil, nil)
 	if err != nil {
@@ -280,4 +307,39 @@ func open(pid int) (*Handle, error) {
 		return fail(err)
 	}
 	return newHandle(pid, backend, false, false, sys), nil
+}
+
+func fromProcess(p *os.Process) (*Handle, error) {
+	if p == nil {
+		return nil, fmt.Errorf("procfd: from process: nil *os.Process: %w", syscall.EINVAL)
+	}
+	fail := func(err error) (*Handle, error) {
+		return nil, fmt.Errorf("procfd: from process %d: %w", p.Pid, err)
+	}
+	backend, err := resolveBackend("")
+	if err != nil {
+		return fail(err)
+	}
+	var proc windows.Handle
+	var dupErr error
+	err = p.WithHandle(func(h uintptr) {
+		self := windows.CurrentProcess()
+		dupErr = windows.DuplicateHandle(self, windows.Handle(h), self, &proc, 0, false, windows.DUPLICATE_SAME_ACCESS)
+	})
+	switch {
+	case errors.Is(err, os.ErrNoHandle):
+		return fail(&unsupportedError{"FromProcess on an os.Process without a process handle", err})
+	case err != nil:
+		return fail(err) // waited for or released: os's "process already released"
+	case dupErr != nil:
+		return fail(os.NewSyscallError("DuplicateHandle", dupErr))
+	}
+	// child: os started it, so the handle owns it as Start's does, and
+	// KillOnClose as on Linux (the process alone: it is in no job of
+	// ours).
+	sys, err := newHandleProcess(proc, 0, p.Pid, true)
+	if err != nil {
+		return fail(err)
+	}
+	return newHandle(p.Pid, backend, true, true, sys), nil
 }

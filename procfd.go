@@ -88,7 +88,8 @@ type Attr struct {
 	// child's descendants too) is terminated. On FreeBSD the kernel kills
 	// the child (not its descendants) when this process ends without
 	// closing the handle: its process descriptor is made without
-	// PD_DAEMON.
+	// PD_DAEMON. On Windows a child of a Group is in both jobs: its
+	// own is nested in the group's (Windows 8+).
 	KillOnClose bool
 	// Backend forces a backend; "" means DefaultBackend().
 	Backend Backend
@@ -98,6 +99,8 @@ type Attr struct {
 	// With a group of the process-group mechanism the child joins the
 	// group's process group, so Setsid and Setpgid are refused there
 	// (an error matching syscall.EINVAL): either would leave the group.
+	// On Windows the child starts suspended and runs only once it is in
+	// the group's job.
 	Group *Group
 	// SigDefault lists signals that the child resets to their default
 	// action before it execs, as posix_spawnattr_setsigdefault does: a
@@ -329,6 +332,11 @@ func (h *Handle) Close() error { return h.close(true) }
 // waited for or released) FromProcess returns an error matching
 // ErrUnsupported, and so it does where the default backend is not pidfd
 // or handle: only those hold an os.Process's handle.
+//
+// On Windows nothing reaps a process: p.Wait and cmd.Wait stay harmless
+// after FromProcess, and see the same exit code as the handle. There the
+// handle's KillOnClose terminates the process alone, not its descendants:
+// the process runs in no job of procfd's (start it in a Group for that).
 func FromProcess(p *os.Process) (*Handle, error) { return fromProcess(p) }
 
 // Mechanism names how a Group holds its processes.
@@ -353,7 +361,12 @@ const (
 	// reaper (SIGCHLD ignored, a waitpid(-1) loop) can take that zombie,
 	// and NewGroup then fails, or a later Start in the group does.
 	MechanismProcessGroup Mechanism = "pgroup"
-	// MechanismJob: a Windows job object; nested jobs need Windows 8+.
+	// MechanismJob: a Windows job object of the group's own. A child
+	// joins it before it runs, and nothing it starts can leave it: the
+	// job allows no breakaway. The group is empty when the job's
+	// ActiveProcesses is 0, which the job's completion port messages
+	// announce. Nested jobs (a KillOnClose child in a group, or a group
+	// made by a program that itself runs in a job) need Windows 8+.
 	MechanismJob Mechanism = "job"
 )
 
@@ -362,6 +375,9 @@ const (
 type GroupAttr struct {
 	// KillOnClose makes Close kill every process in the group and return
 	// once the group is empty. Without it, Close leaves them running.
+	// On Windows the job is also made with
+	// JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE: the group's processes die
+	// with this program too, as a KillOnClose Handle's do.
 	KillOnClose bool
 	// Mechanism forces a mechanism; "" picks the best one here (see
 	// Mechanism). A forced mechanism that cannot be had here makes
@@ -374,7 +390,8 @@ type GroupAttr struct {
 	// of its groups and that no handle owns; other orphans become this
 	// program's children to reap. In exchange the group learns of each
 	// orphan's exit at once, through SIGCHLD, where it otherwise looks
-	// every 100 ms. The cgroup mechanism needs no subreaper and ignores it.
+	// every 100 ms. The cgroup and job mechanisms need no subreaper and
+	// ignore it.
 	Subreaper bool
 }
 
@@ -405,11 +422,15 @@ func (g *Group) Mechanism() Mechanism { return g.mechanism }
 // through a pidfd opened and checked to be a member, so no signal reaches
 // a process that took a member's PID. A process started meanwhile by a
 // member is signalled too, unless it starts after its parent handled the
-// signal: as with kill(2) on a process group.
+// signal: as with kill(2) on a process group. Windows has no signals, as
+// for Handle.Signal: there Signal takes os.Kill (see Kill) and 0, and
+// returns an error matching ErrUnsupported for any other (after
+// os.ErrProcessDone for an empty group).
 func (g *Group) Signal(sig os.Signal) error { return g.signal(sig) }
 
 // Kill kills every process in the group (cgroup.kill on the cgroup
-// mechanism, which no fork escapes) and returns without waiting for them
+// mechanism, which no fork escapes; TerminateJobObject on Windows, exit
+// code 1, which no process a member starts escapes either) and returns without waiting for them
 // to end: use Wait for that. An empty group gives os.ErrProcessDone.
 func (g *Group) Kill() error { return g.kill() }
 
@@ -420,7 +441,8 @@ func (g *Group) Kill() error { return g.kill() }
 // first, Wait looks once more and returns ctx.Err() if the group is not
 // empty; a nil ctx means context.Background(). Close ends a Wait in
 // progress: it returns nil if the group is empty by then (KillOnClose's
-// kill included), and ErrClosed otherwise. Waiting holds no OS thread.
+// kill included), and ErrClosed otherwise. Waiting holds no OS thread
+// (on Windows, one thread reads the job messages of every group).
 func (g *Group) Wait(ctx context.Context) error { return g.wait(ctx) }
 
 // Pids returns the PIDs of the processes in the group, in no order. A
@@ -433,8 +455,13 @@ func (g *Group) Pids() ([]int, error) { return g.pids() }
 // while a process of the group runs, it is not (a Start in the group
 // makes it unreadable before the child exists). It is an eventfd that
 // procfd writes when the kernel (cgroup.events) or its look at the
-// process group says the group became empty. Fd is valid until Close,
-// after which it returns ^uintptr(0). Do not close it or read from it.
+// process group says the group became empty. On Windows it is a
+// manual-reset event HANDLE (wait for it with WaitForSingleObject or
+// WaitForMultipleObjects), which procfd sets when a message of the job,
+// or a look it takes every 2 s at a group last seen populated (Windows
+// does not promise to deliver every message), finds the job empty. Fd is
+// valid until Close, after which it returns ^uintptr(0). Do not close it
+// or read from it (on Windows: do not set or reset it).
 func (g *Group) Fd() uintptr { return g.fd() }
 
 // Close releases the group. With KillOnClose every process in it is
