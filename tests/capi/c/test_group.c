@@ -13,6 +13,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -318,6 +319,60 @@ static void test_close_ends_a_wait(const char *mechanism)
 		CHECK_INT(procfd_close(h), 0);
 }
 
+struct hammer {
+	procfd_group_t *g;
+	atomic_int *stop;
+	int bad; /* a result no call on an open or just closed group may give */
+};
+
+static void *hammer_group(void *arg)
+{
+	struct hammer *w = arg;
+	int pids[8];
+	for (int i = 0; !atomic_load(w->stop) || i < 100; i++) {
+		int rc = procfd_group_signal(w->g, 0);
+		w->bad += rc != 0 && rc != -ESRCH && rc != -EBADF;
+		rc = procfd_group_wait(w->g, 0);
+		w->bad += rc != 0 && rc != -ETIMEDOUT && rc != -EBADF;
+		rc = procfd_group_pids(w->g, pids, 8);
+		w->bad += rc < 0 && rc != -EBADF;
+		intptr_t fd = procfd_group_fd(w->g);
+		w->bad += fd < 0 && fd != -EBADF;
+		const char *m = procfd_group_mechanism(w->g);
+		w->bad += m != NULL && strcmp(m, "cgroup") != 0 && strcmp(m, "pgroup") != 0;
+	}
+	return NULL;
+}
+
+/* Calls from several threads while the group is closed under them: each
+ * gets an answer of an open group or -EBADF, and none crashes. */
+static void test_calls_racing_close(const char *mechanism)
+{
+	procfd_group_t *g = new_group(mechanism, PROCFD_GROUP_KILL_ON_CLOSE);
+	if (g == NULL)
+		return;
+	procfd_t *h = NULL;
+	CHECK_INT(spawn_sh(&h, "exec sleep 100", NULL, &(procfd_attr_t){.flags = PROCFD_GROUP, .group = g}), 0);
+	atomic_int stop = 0;
+	struct hammer w[4];
+	pthread_t th[4];
+	for (int i = 0; i < 4; i++) {
+		w[i] = (struct hammer){.g = g, .stop = &stop};
+		CHECK_INT(pthread_create(&th[i], NULL, hammer_group, &w[i]), 0);
+	}
+	sleep_ms(50);
+	CHECK_INT(procfd_group_close(g), 0);
+	atomic_store(&stop, 1);
+	for (int i = 0; i < 4; i++) {
+		CHECK_INT(pthread_join(th[i], NULL), 0);
+		CHECK_INT(w[i].bad, 0);
+	}
+	if (h != NULL) {
+		CHECK_INT(procfd_wait(h, 5000, NULL), 0);
+		CHECK_INT(procfd_close(h), 0);
+	}
+}
+
 /* "pgroup" refuses a child that would leave it at once; "cgroup" holds it. */
 static void test_setsid_child(const char *mechanism)
 {
@@ -442,6 +497,7 @@ int main(void)
 		test_kill_on_close(mechanisms[i]);
 		test_close_ends_a_wait(mechanisms[i]);
 		test_setsid_child(mechanisms[i]);
+		test_calls_racing_close(mechanisms[i]);
 	}
 	return check_summary();
 }
