@@ -13,7 +13,7 @@
 // the header's types (without const, which cgo cannot spell; a handle as
 // the number uintptr_t, see table.go), converts nothing itself, and turns a panic into an error instead of a crash of the
 // host process. The work is in spawn.go (procfd_spawn), handles.go (the calls
-// on a handle) and strings.go (the texts handed out); the handle table is in
+// on a handle), groups.go (the calls on a group) and strings.go (the texts handed out); the handle table is in
 // table.go, the mapping of errors to errnos in errno.go.
 package main
 
@@ -95,6 +95,48 @@ func pfdgo_on_exit(h C.uintptr_t, cb C.pfd_exit_cb, arg unsafe.Pointer) (rc C.in
 func pfdgo_close(h C.uintptr_t) (rc C.int) {
 	defer recoverInt("procfd_close", &rc)
 	return closeHandle(handleKey(h))
+}
+
+//export pfdgo_group_new
+func pfdgo_group_new(out **C.procfd_group_t, attr *C.procfd_group_attr_t) (rc C.int) {
+	defer recoverInt("procfd_group_new", &rc)
+	return groupNew(out, attr)
+}
+
+//export pfdgo_group_mechanism
+func pfdgo_group_mechanism(g C.uintptr_t) (name *C.char) {
+	defer recoverPtr("procfd_group_mechanism", &name)
+	return groupMechanism(handleKey(g))
+}
+
+//export pfdgo_group_signal
+func pfdgo_group_signal(g C.uintptr_t, sig C.int) (rc C.int) {
+	defer recoverInt("procfd_group_signal", &rc)
+	return groupSignal(handleKey(g), sig)
+}
+
+//export pfdgo_group_wait
+func pfdgo_group_wait(g C.uintptr_t, timeoutMs C.int) (rc C.int) {
+	defer recoverInt("procfd_group_wait", &rc)
+	return groupWait(handleKey(g), timeoutMs)
+}
+
+//export pfdgo_group_fd
+func pfdgo_group_fd(g C.uintptr_t) (fd C.intptr_t) {
+	defer recoverIntptr("procfd_group_fd", &fd)
+	return groupFd(handleKey(g))
+}
+
+//export pfdgo_group_pids
+func pfdgo_group_pids(g C.uintptr_t, pids *C.int, npids C.int) (rc C.int) {
+	defer recoverInt("procfd_group_pids", &rc)
+	return groupPids(handleKey(g), pids, npids)
+}
+
+//export pfdgo_group_close
+func pfdgo_group_close(g C.uintptr_t) (rc C.int) {
+	defer recoverInt("procfd_group_close", &rc)
+	return groupClose(handleKey(g))
 }
 
 //export pfdgo_strerror

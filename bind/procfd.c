@@ -51,6 +51,23 @@ PFD_EXPORT int procfd_on_exit(procfd_t *h, void (*cb)(procfd_t *h, const procfd_
 
 PFD_EXPORT int procfd_close(procfd_t *h) { return pfdgo_close((uintptr_t)h); }
 
+PFD_EXPORT int procfd_group_new(procfd_group_t **out, const procfd_group_attr_t *attr)
+{
+	return pfdgo_group_new(out, (procfd_group_attr_t *)attr);
+}
+
+PFD_EXPORT const char *procfd_group_mechanism(const procfd_group_t *g) { return pfdgo_group_mechanism((uintptr_t)g); }
+
+PFD_EXPORT int procfd_group_signal(procfd_group_t *g, int sig) { return pfdgo_group_signal((uintptr_t)g, sig); }
+
+PFD_EXPORT int procfd_group_wait(procfd_group_t *g, int timeout_ms) { return pfdgo_group_wait((uintptr_t)g, timeout_ms); }
+
+PFD_EXPORT intptr_t procfd_group_fd(const procfd_group_t *g) { return pfdgo_group_fd((uintptr_t)g); }
+
+PFD_EXPORT int procfd_group_pids(const procfd_group_t *g, int *pids, int npids) { return pfdgo_group_pids((uintptr_t)g, pids, npids); }
+
+PFD_EXPORT int procfd_group_close(procfd_group_t *g) { return pfdgo_group_close((uintptr_t)g); }
+
 PFD_EXPORT const char *procfd_strerror(int err) { return pfdgo_strerror(err); }
 
 PFD_EXPORT const char *procfd_version(void) { return pfdgo_version(); }

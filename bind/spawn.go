@@ -1,7 +1,13 @@
 package main
 
 /*
+#include <stdint.h>
 #include "procfd.h"
+
+// attr->group as a number: Go never holds a token that C passes in a
+// pointer-typed variable (see table.go), and a garbage one such as
+// (procfd_group_t *)1 is only compared.
+static uintptr_t pfd_attr_group(const procfd_attr_t *a) { return (uintptr_t)a->group; }
 */
 import "C"
 
@@ -16,7 +22,7 @@ import (
 // procfd_spawn: the C arguments made into a procfd.Start call.
 
 const knownFlags = C.PROCFD_SETSID | C.PROCFD_SETPGID | C.PROCFD_KILL_ON_CLOSE | C.PROCFD_SEARCH_PATH |
-	C.PROCFD_SIGDEFAULT | C.PROCFD_SIGMASK
+	C.PROCFD_SIGDEFAULT | C.PROCFD_SIGMASK | C.PROCFD_GROUP
 
 func spawn(out **C.procfd_t, path *C.char, argv, envp **C.char, a *C.procfd_attr_t) C.int {
 	if out == nil || path == nil || argv == nil || *argv == nil {
@@ -49,6 +55,15 @@ func spawn(out **C.procfd_t, path *C.char, argv, envp **C.char, a *C.procfd_attr
 		}
 		if flags&C.PROCFD_SIGMASK != 0 {
 			attr.SigMask = signalSet(uint64(a.sigmask))
+		}
+		if flags&C.PROCFD_GROUP != 0 {
+			// NULL: -EINVAL; not an open group: -EBADF. One closed
+			// from here on makes Start fail with ErrClosed: -EBADF.
+			g, rc := openGroup(handleKey(C.pfd_attr_group(a)))
+			if g == nil {
+				return rc
+			}
+			attr.Group = g
 		}
 		if a.nfds > 0 {
 			files, err := dupFiles(unsafe.Slice(a.fds, a.nfds))

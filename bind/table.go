@@ -21,8 +21,10 @@ import (
 // garbage handle such as (procfd_t *)1) when it copies a stack.
 type handleKey uintptr
 
-// entries maps each live key to its entry, from newEntry until the key
-// leaves the quarantine.
+// entries maps each live key to its entry, from newEntry (or newGroupEntry)
+// until the key leaves the quarantine: an *entry for a procfd_t *, a
+// *groupEntry for a procfd_group_t * (groups.go). Each lookup asks for one
+// kind, so a key of the other kind is not found: -EBADF.
 var entries sync.Map
 
 // entry is what a procfd_t * stands for.
@@ -48,7 +50,8 @@ func newEntry(h *procfd.Handle, killOnClose bool) *C.procfd_t {
 	return (*C.procfd_t)(e.key)
 }
 
-// lookup returns the entry behind k, or nil if k is not one of ours.
+// lookup returns the entry behind k, or nil if k is not one of ours (a
+// group's key included).
 func lookup(k handleKey) *entry {
 	e, _ := entries.Load(k)
 	entry, _ := e.(*entry)
@@ -66,8 +69,13 @@ func (e *entry) retire() {
 // quarantine holds the keys of closed handles for a while before
 // go-pointer frees them: malloc would otherwise hand the same address to
 // the next handle, and a stale pointer (a second procfd_close, say) would
-// act on it. procfd.h promises the window's size.
-var quarantine = &keyRing{}
+// act on it. procfd.h promises the window's size. Groups have a ring of
+// their own, so that closing groups never shortens the window of handles,
+// nor the other way round.
+var (
+	quarantine      = &keyRing{}
+	groupQuarantine = &keyRing{}
+)
 
 const quarantineSize = 4096
 

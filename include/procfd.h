@@ -87,11 +87,15 @@ extern "C" {
 #endif
 
 #define PROCFD_VERSION_MAJOR 0
-#define PROCFD_VERSION_MINOR 2
+#define PROCFD_VERSION_MINOR 3
 #define PROCFD_VERSION_PATCH 0
 
 /* A process handle. Opaque: only the library knows what it stands for. */
 typedef struct procfd procfd_t;
+
+/* A group of processes (procfd_group_new()). Opaque, like procfd_t. Since
+ * 0.3. */
+typedef struct procfd_group procfd_group_t;
 
 /* The exit status of a process. */
 typedef struct procfd_status {
@@ -130,7 +134,14 @@ enum {
 	PROCFD_SIGDEFAULT = 1 << 4,
 	/* Give the child attr->sigmask as its signal mask
 	 * (posix_spawnattr_setsigmask). Since 0.2. Windows: -ENOTSUP. */
-	PROCFD_SIGMASK = 1 << 5
+	PROCFD_SIGMASK = 1 << 5,
+	/* Start the child in the group attr->group (see procfd_group_new()):
+	 * it, and every process it starts, belongs to the group from its
+	 * first instruction on. In a group of the "pgroup" mechanism the
+	 * child joins the group's process group, so PROCFD_SETSID and
+	 * PROCFD_SETPGID are refused there (-EINVAL): either would leave it.
+	 * Since 0.3. */
+	PROCFD_GROUP = 1 << 6
 };
 
 /* The bit of signal sig (1 to 64) in procfd_attr_t.sigdefault and .sigmask. */
@@ -161,6 +172,8 @@ typedef struct procfd_attr {
 	 * set of signals 1 to 64, PROCFD_SIGBIT(sig) per signal. */
 	uint64_t sigdefault; /* with PROCFD_SIGDEFAULT: reset to SIG_DFL */
 	uint64_t sigmask;    /* with PROCFD_SIGMASK: the child's mask */
+	/* Since 0.3, read only with PROCFD_GROUP, as above. */
+	procfd_group_t *group; /* with PROCFD_GROUP: the group to start in */
 } procfd_attr_t;
 
 /*
@@ -206,7 +219,12 @@ typedef struct procfd_attr {
  *             many descriptors (over 1024; Windows: over 3);
  *             attr->flags has an unknown bit; attr->backend (or, without
  *             one, the PROCFD_BACKEND environment variable) is not a
- *             backend's name.
+ *             backend's name; PROCFD_GROUP with attr->group NULL, or
+ *             with PROCFD_SETSID or PROCFD_SETPGID in a group of the
+ *             "pgroup" mechanism.
+ *   -EBADF    (PROCFD_GROUP) attr->group is not an open group, a closed
+ *             one included, or it was closed while the spawn ran; no
+ *             process is left behind.
  *   -EMFILE, -ENFILE
  *             no descriptor could be made for the handle, for the death
  *             pipe and error pipe of the pipe backend, or for the copies
@@ -472,6 +490,234 @@ int procfd_on_exit(procfd_t *h, void (*cb)(procfd_t *h, const procfd_status_t *s
  *             running and will be reaped when it ends. Windows: -EACCES.
  */
 int procfd_close(procfd_t *h);
+
+/*
+ * Groups (since 0.3)
+ *
+ * A group owns a tree of processes: each one started into it
+ * (PROCFD_GROUP) and every process those start, grandchildren that called
+ * setsid(2) or forked twice included where the mechanism holds them. It
+ * waits for the whole tree, signals it, and kills it. A procfd_group_t * is
+ * a token with the rules of procfd_t * (see Handles above, with a window of
+ * its own of 4096 closed groups): a pointer that is not an open group, a
+ * closed one or a procfd_t * included, gets -EBADF (NULL from
+ * procfd_group_mechanism()). The handles of processes started into a
+ * group are handles like any other: each reaps its own process, and is
+ * closed on its own.
+ *
+ * Mechanisms, by name:
+ *   "cgroup"  Linux 5.14+ with a cgroup v2 hierarchy the caller may write
+ *             in: a cgroup of the group's own, made under the caller's. A
+ *             child enters it before it runs anything, and nothing it
+ *             starts can leave it (not setsid, not a double fork) without
+ *             write access to another cgroup. Killing is cgroup.kill,
+ *             which no fork in progress escapes.
+ *   "pgroup"  Linux: a POSIX process group, whose id one zombie child of
+ *             the caller pins while the group is open, so that no
+ *             unrelated process can take it. A descendant that calls
+ *             setsid(2) or setpgid(2) leaves the group: it is then
+ *             neither waited for nor signalled, nor killed on close. The
+ *             end of a member that is not the caller's child is seen up
+ *             to 100 ms late (at once with PROCFD_GROUP_SUBREAPER). A
+ *             host that ignores SIGCHLD, or reaps with waitpid(-1, ...),
+ *             can take that zombie: procfd_group_new() then fails, or a
+ *             later signal does.
+ *   "job"     Windows: a job object. Not there yet: on Windows (and on
+ *             the other systems but Linux) procfd_group_new() returns
+ *             -ENOTSUP, so no group exists there to call the other
+ *             functions on.
+ */
+
+/* procfd_group_attr_t.flags */
+enum {
+	/* procfd_group_close() kills every process in the group and returns
+	 * once the group is empty. */
+	PROCFD_GROUP_KILL_ON_CLOSE = 1 << 0,
+	/* "pgroup" only (the others ignore it): make this whole process a
+	 * child subreaper (prctl PR_SET_CHILD_SUBREAPER), for good. Every
+	 * orphaned descendant of the process, in a group or not, is then
+	 * reparented to it rather than to init; the library reaps those that
+	 * are in one of its groups and that no handle owns, and the others
+	 * are the host's to reap. In exchange the group sees a member's end
+	 * at once, through SIGCHLD. */
+	PROCFD_GROUP_SUBREAPER = 1 << 1
+};
+
+/* How procfd_group_new() makes a group. A NULL procfd_group_attr_t *, or
+ * one that is all zeros, means the defaults: no flag, the best mechanism.
+ * Fields added later are read only under a flag that names them, as in
+ * procfd_attr_t. */
+typedef struct procfd_group_attr {
+	unsigned flags;        /* PROCFD_GROUP_KILL_ON_CLOSE | ... */
+	const char *mechanism; /* NULL or "": "cgroup" where one can be made,
+	                        * else "pgroup"; or one of those names, which
+	                        * then must work (no fall back) */
+} procfd_group_attr_t;
+
+/*
+ * procfd_group_new - make a group
+ *
+ * On success *out is the new group, to be released with
+ * procfd_group_close(). It is empty until a process is started into it.
+ *
+ * RETURN VALUE
+ *   0 on success, a negative errno on failure; *out is set only on success.
+ *
+ * ERRORS
+ *   -EINVAL   out is NULL; attr->flags has an unknown bit;
+ *             attr->mechanism is not a mechanism's name.
+ *   -ENOTSUP  no mechanism exists on this system (Windows for now, and
+ *             every system but Linux), or attr->mechanism names one that
+ *             does not exist here ("job" on Linux).
+ *   -ENOENT, -EACCES, -EPERM, -EROFS, ...
+ *             attr->mechanism is "cgroup" and the cgroup could not be
+ *             made: the errno of the step that failed (no cgroup v2
+ *             mount, or a kernel without cgroup.kill: -ENOENT; no right
+ *             to make a cgroup under the caller's: -EACCES). Without a
+ *             mechanism asked for, any such failure falls back to "pgroup".
+ *   -EAGAIN, -ENOMEM
+ *             "pgroup": the zombie that pins the group's id could not be
+ *             started.
+ *   -EMFILE, -ENFILE
+ *             no descriptor could be made for the group.
+ *   -EIO      "pgroup": another reaper in this process took the zombie
+ *             that pins the group's id at once (SIGCHLD ignored?).
+ */
+int procfd_group_new(procfd_group_t **out, const procfd_group_attr_t *attr);
+
+/*
+ * procfd_group_mechanism - the mechanism behind a group
+ *
+ * RETURN VALUE
+ *   "cgroup", "pgroup" or "job": a static string, never to be freed. NULL
+ *   if g is NULL or not an open group.
+ */
+const char *procfd_group_mechanism(const procfd_group_t *g);
+
+/*
+ * procfd_group_signal - send a signal to every process in the group
+ *
+ * Never signals a process outside the group: "cgroup" signals each member
+ * through a pidfd checked to be a member, so a process that took the PID
+ * of a member that just ended is left alone; "pgroup" signals the process
+ * group, whose id only members can have while the group is open. A
+ * process that a member starts meanwhile is signalled too, unless it
+ * starts after its parent handled the signal, as with kill(2) on a
+ * process group. SIGKILL on "cgroup" is cgroup.kill: no fork escapes it.
+ * sig 0 sends nothing and tells whether the group has a process (0) or is
+ * empty (-ESRCH). The call does not wait for the processes to end: see
+ * procfd_group_wait().
+ *
+ * RETURN VALUE
+ *   0 on success, a negative errno on failure.
+ *
+ * ERRORS
+ *   -EINVAL   g is NULL, or sig is not 0 and not a valid signal number
+ *             (1 to 64).
+ *   -EBADF    g is not an open group.
+ *   -ESRCH    the group is empty: nothing was sent.
+ *   -EPERM    the caller may not signal a process of the group.
+ *   -EIO      "pgroup": another reaper in this process took the zombie
+ *             that pins the group's id, which may then be reused: nothing
+ *             was sent.
+ */
+int procfd_group_signal(procfd_group_t *g, int sig);
+
+/*
+ * procfd_group_wait - wait for the group to be empty
+ *
+ * Returns 0 once every process in the group has ended. A process that has
+ * ended counts as gone although nobody has reaped it yet (its handle still
+ * has its status). A group that nothing was started into is empty.
+ * timeout_ms is as for procfd_wait(): negative (-1) waits for as long as
+ * it takes, 0 only looks (the way to call it once procfd_group_fd() is
+ * readable). procfd_group_close() ends a wait in progress: it returns 0 if
+ * the group is empty by then (PROCFD_GROUP_KILL_ON_CLOSE's kill included),
+ * -EBADF otherwise.
+ *
+ * RETURN VALUE
+ *   0 once the group is empty, a negative errno on failure.
+ *
+ * ERRORS
+ *   -EINVAL    g is NULL.
+ *   -EBADF     g is not an open group, or was closed during the wait with
+ *              processes left in it.
+ *   -ETIMEDOUT a process of the group still runs when timeout_ms has
+ *              passed; nothing changed, so wait again at will.
+ */
+int procfd_group_wait(procfd_group_t *g, int timeout_ms);
+
+/*
+ * procfd_group_fd - a descriptor that polls readable exactly while the
+ * group is empty
+ *
+ * Once it is readable, procfd_group_wait(g, 0) returns 0; while a process
+ * of the group runs, it is not readable. It stays readable while the group
+ * is empty, and turns unreadable again when a process is started into the
+ * group (before that process exists, so never while a member runs). It is
+ * an eventfd that the library writes when the kernel (cgroup.events) or
+ * its look at the process group says that the group became empty. It
+ * stays valid until procfd_group_close(g): do not close it, read from it
+ * or change its flags.
+ *
+ * RETURN VALUE
+ *   The descriptor (>= 0), or a negative errno.
+ *
+ * ERRORS
+ *   -EINVAL   g is NULL.
+ *   -EBADF    g is not an open group.
+ */
+intptr_t procfd_group_fd(const procfd_group_t *g);
+
+/*
+ * procfd_group_pids - the processes in the group
+ *
+ * Stores the PIDs of the processes in the group, in no order, in pids[0]
+ * to pids[npids - 1], and returns how many there are. A return value
+ * greater than npids means the buffer was short: only the first npids were
+ * stored; call again with a larger one (the group may have changed by
+ * then). pids may be NULL when npids is 0, to ask only for the count. A
+ * PID is a number: the process may end, and its PID be reused, as soon as
+ * the call returns; act on the group with procfd_group_signal().
+ *
+ * RETURN VALUE
+ *   The number of processes in the group (>= 0), or a negative errno.
+ *
+ * ERRORS
+ *   -EINVAL   g is NULL; npids is negative; pids is NULL and npids > 0.
+ *   -EBADF    g is not an open group.
+ *   -EMFILE, -ENFILE
+ *             the listing (cgroup.procs, /proc) could not be opened.
+ */
+int procfd_group_pids(const procfd_group_t *g, int *pids, int npids);
+
+/*
+ * procfd_group_close - release a group
+ *
+ * With PROCFD_GROUP_KILL_ON_CLOSE every process in the group is killed
+ * (SIGKILL; "cgroup": cgroup.kill), and procfd_group_close() returns once
+ * the group is empty; the cgroup is then removed. Without it the processes
+ * run on, out of the library's reach; the library removes the cgroup once
+ * they have all ended, if this process still runs then (an empty cgroup
+ * left behind can be removed with rmdir). "pgroup" cannot kill a
+ * descendant that left the process group (setsid, setpgid). Handles of
+ * processes in the group stay open: close them with procfd_close().
+ *
+ * RETURN VALUE
+ *   0 on success, a negative errno on failure. g is no longer open after
+ *   any call that did not return -EINVAL or -EBADF.
+ *
+ * ERRORS
+ *   -EINVAL   g is NULL.
+ *   -EBADF    g is not an open group (a second procfd_group_close()
+ *             included).
+ *   -EACCES, -EPERM
+ *             PROCFD_GROUP_KILL_ON_CLOSE could not kill the processes;
+ *             they run on.
+ *   -EBUSY    the group's cgroup could not be removed (a process of it
+ *             still ending after a second); it is left behind, empty.
+ */
+int procfd_group_close(procfd_group_t *g);
 
 /*
  * procfd_strerror - describe an error that a procfd function returned

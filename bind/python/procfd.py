@@ -11,6 +11,15 @@ status exactly once, to every waiter.
 
     st = await p.wait_async()           # asyncio: no thread per child
 
+A Group owns a tree of processes: everything started into it and every
+process those start (a cgroup on Linux where one can be made, else a
+process group):
+
+    with procfd.Group(kill_on_close=True) as g:
+        p = procfd.spawn(["sh", "-c", "sleep 10 & sleep 20"], group=g)
+        g.signal(signal.SIGTERM)
+        g.wait(timeout=5)               # or: await g.wait_async()
+
 The library is found through the environment variable PROCFD_LIBRARY (a
 path), then the build/lib/ directory of the procfd source tree this file
 belongs to, then ctypes.util.find_library("procfd"). On Windows
@@ -35,7 +44,7 @@ import time
 from pathlib import Path
 from typing import NamedTuple, Optional
 
-__all__ = ["Process", "Status", "default_backend", "open", "spawn", "version"]
+__all__ = ["Group", "Process", "Status", "default_backend", "open", "spawn", "version"]
 
 
 def _load_library():
@@ -96,6 +105,14 @@ class _CAttr(ctypes.Structure):
         ("backend", ctypes.c_char_p),
         ("sigdefault", ctypes.c_uint64),
         ("sigmask", ctypes.c_uint64),
+        ("group", ctypes.c_void_p),
+    ]
+
+
+class _CGroupAttr(ctypes.Structure):
+    _fields_ = [
+        ("flags", ctypes.c_uint),
+        ("mechanism", ctypes.c_char_p),
     ]
 
 
@@ -106,6 +123,9 @@ _KILL_ON_CLOSE = 1 << 2
 _SEARCH_PATH = 1 << 3
 _SIGDEFAULT = 1 << 4
 _SIGMASK = 1 << 5
+_GROUP = 1 << 6
+_GROUP_KILL_ON_CLOSE = 1 << 0
+_GROUP_SUBREAPER = 1 << 1
 
 # The signals that CPython ignores at start and subprocess's
 # restore_signals=True gives back their default action in the child.
@@ -147,6 +167,13 @@ _on_exit = _declare("procfd_on_exit", _c_int, _c_void_p, _ExitCallback, _c_void_
 _close = _declare("procfd_close", _c_int, _c_void_p)
 _strerror = _declare("procfd_strerror", _c_char_p, _c_int)
 _version = _declare("procfd_version", _c_char_p)
+_group_new = _declare("procfd_group_new", _c_int, ctypes.POINTER(_c_void_p), ctypes.POINTER(_CGroupAttr))
+_group_mechanism = _declare("procfd_group_mechanism", _c_char_p, _c_void_p)
+_group_signal = _declare("procfd_group_signal", _c_int, _c_void_p, _c_int)
+_group_wait = _declare("procfd_group_wait", _c_int, _c_void_p, _c_int)
+_group_fd = _declare("procfd_group_fd", ctypes.c_ssize_t, _c_void_p)  # intptr_t
+_group_pids = _declare("procfd_group_pids", _c_int, _c_void_p, ctypes.POINTER(_c_int), _c_int)
+_group_close = _declare("procfd_group_close", _c_int, _c_void_p)
 
 
 def _error(code, filename=None):
@@ -259,22 +286,8 @@ class Process:
         TimeoutError if the process still runs then (it is left as it was).
         Only the calling thread waits.
         """
-        if timeout is not None and math.isnan(timeout):
-            raise ValueError("timeout is NaN")
-        if timeout is not None and math.isinf(timeout) and timeout > 0:
-            timeout = None
-        deadline = None if timeout is None else time.monotonic() + max(timeout, 0)
-        while True:
-            slice_ms = _WAIT_SLICE_MS
-            if deadline is not None:
-                left = deadline - time.monotonic()
-                slice_ms = min(slice_ms, max(0, math.ceil(left * 1000)))
-            status = self._try_wait(slice_ms)
-            if status is not None:
-                return status
-            if deadline is not None and time.monotonic() >= deadline:
-                raise TimeoutError(_errno.ETIMEDOUT,
-                                   f"pid {self.pid} still running after {timeout} s")
+        return _wait_in_slices(self._try_wait, timeout,
+                               lambda: f"pid {self.pid} still running after {timeout} s")
 
     async def wait_async(self):
         """Wait for the process to end, in asyncio, and return its Status.
@@ -329,6 +342,172 @@ class Process:
             _close(h)
 
 
+def _wait_in_slices(try_wait, timeout, still_running):
+    """try_wait(ms)'s result once it is not None, calling it in slices of
+    at most _WAIT_SLICE_MS until timeout (seconds; None: no limit) has
+    passed, then TimeoutError with the text still_running() gives."""
+    if timeout is not None and math.isnan(timeout):
+        raise ValueError("timeout is NaN")
+    if timeout is not None and math.isinf(timeout) and timeout > 0:
+        timeout = None
+    deadline = None if timeout is None else time.monotonic() + max(timeout, 0)
+    while True:
+        slice_ms = _WAIT_SLICE_MS
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            slice_ms = min(slice_ms, max(0, math.ceil(left * 1000)))
+        result = try_wait(slice_ms)
+        if result is not None:
+            return result
+        if deadline is not None and time.monotonic() >= deadline:
+            raise TimeoutError(_errno.ETIMEDOUT, still_running())
+
+
+class Group:
+    """A group that owns a tree of processes: each one spawn() starts into
+    it (group=...), and every process those start.
+
+    mechanism None picks "cgroup" where a cgroup can be made here (Linux
+    5.14+, a writable cgroup v2 hierarchy), else "pgroup"; a name forces
+    that one (OSError if it cannot be had; OSError(EINVAL) for no
+    mechanism's name, as for spawn's backend). "pgroup" is a process
+    group: a process that calls setsid or setpgid leaves it, and is then
+    neither waited for, signalled nor killed.
+    kill_on_close makes close() kill every process in the group and return
+    once the group is empty. subreaper ("pgroup" only) makes this whole
+    process a child subreaper, for good (see PROCFD_GROUP_SUBREAPER in
+    procfd.h). Where no mechanism exists (Windows for now) the constructor
+    raises OSError(ENOTSUP).
+    """
+
+    def __init__(self, kill_on_close=False, mechanism=None, subreaper=False):
+        self._g = None
+        self._watches = {}  # event loop -> _Watch, while wait_async is pending there
+        attr = _CGroupAttr()
+        if kill_on_close:
+            attr.flags |= _GROUP_KILL_ON_CLOSE
+        if subreaper:
+            attr.flags |= _GROUP_SUBREAPER
+        if mechanism:
+            attr.mechanism = _no_nul(mechanism.encode(), "mechanism")
+        g = _c_void_p()
+        _check(_group_new(ctypes.byref(g), ctypes.byref(attr)))
+        self._g = g.value
+        self.mechanism = _group_mechanism(self._g).decode()
+
+    def __repr__(self):
+        state = " closed" if self._g is None else ""
+        return f"<procfd.Group mechanism={self.mechanism}{state}>"
+
+    def _handle(self):
+        g = self._g
+        if g is None:
+            raise ValueError("operation on a closed procfd.Group")
+        return g
+
+    def fileno(self):
+        """A descriptor that polls readable exactly while the group is empty.
+
+        Valid until close(); do not close it or read from it.
+        """
+        return _check(_group_fd(self._handle()))
+
+    def fd(self):
+        """The same as fileno()."""
+        return self.fileno()
+
+    def signal(self, sig):
+        """Send sig to every process in the group. Returns False, and sends
+        nothing, if the group is empty."""
+        rc = _group_signal(self._handle(), _c_int_arg(sig, "signal"))
+        if rc == -_errno.ESRCH:
+            return False
+        _check(rc)
+        return True
+
+    def kill(self):
+        """Kill every process in the group (on "cgroup", with cgroup.kill,
+        which no fork escapes); wait() waits for them to be gone."""
+        return self.signal(_signal.SIGKILL)
+
+    def _try_wait(self, timeout_ms):
+        """True once the group is empty, None if it is not after timeout_ms."""
+        rc = _group_wait(self._handle(), timeout_ms)
+        if rc == -_errno.ETIMEDOUT:
+            return None
+        _check(rc)
+        return True
+
+    def wait(self, timeout=None):
+        """Wait until every process in the group has ended.
+
+        timeout is in seconds; None waits for as long as it takes. Raises
+        TimeoutError if a process of the group still runs then. A process
+        that has ended counts as gone, reaped or not. Only the calling
+        thread waits.
+        """
+        _wait_in_slices(self._try_wait, timeout,
+                        lambda: f"group still has processes after {timeout} s")
+
+    async def wait_async(self):
+        """Wait, in asyncio, until every process in the group has ended.
+
+        The group's descriptor is watched by the running loop (add_reader):
+        no thread waits. Any number of coroutines may await it, from one
+        loop or several; cancelling one leaves the others waiting.
+        """
+        loop = asyncio.get_running_loop()
+        watch = self._watches.get(loop)
+        if watch is None:
+            if self._try_wait(0):
+                return
+            watch = _Watch(self, loop)
+            self._watches[loop] = watch
+            watch.future.add_done_callback(lambda _: self._watches.pop(loop, None))
+        await asyncio.shield(watch.future)
+
+    def pids(self):
+        """The PIDs of the processes in the group, in no order. A PID is a
+        number: the process may end, and its PID be reused, at once."""
+        n = 64
+        while True:
+            buf = (_c_int * n)()
+            count = _check(_group_pids(self._handle(), buf, n))
+            if count <= n:
+                return list(buf[:count])
+            n = count + 16  # more came meanwhile: ask again with room
+
+    def close(self):
+        """Release the group. Calling it again does nothing.
+
+        With kill_on_close every process in the group is killed, and close
+        returns once the group is empty. Otherwise they run on. Processes
+        started into the group keep their own Process, to close on its own.
+        A wait_async() still pending raises ValueError.
+        """
+        g, self._g = self._g, None
+        if g is None:
+            return
+        watches, self._watches = list(self._watches.values()), {}
+        try:
+            closed = ValueError("procfd.Group closed while awaited")
+            for watch in watches:
+                watch.end(closed)
+        finally:
+            _check(_group_close(g))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        g = getattr(self, "_g", None)
+        if g is not None and _group_close is not None:
+            _group_close(g)
+
+
 def _running_loop():
     try:
         return asyncio.get_running_loop()
@@ -337,9 +516,10 @@ def _running_loop():
 
 
 class _Watch:
-    """One event loop watching a Process's descriptor for wait_async. The
-    descriptor is readable exactly when a look collects the status, and from
-    then on, so one look when it is readable settles the future."""
+    """One event loop watching a Process's (or a Group's) descriptor for
+    wait_async. The descriptor is readable exactly when a look collects the
+    status (finds the group empty), so one look when it is readable settles
+    the future; a group that fills again before the look clears it."""
 
     def __init__(self, proc, loop):
         self.proc, self.loop = proc, loop
@@ -459,7 +639,7 @@ def _dir_error(cwd):
 
 def spawn(args, cwd=None, env=None, stdin=None, stdout=None, stderr=None,
           kill_on_close=False, start_new_session=False, backend=None,
-          restore_signals=True):
+          restore_signals=True, group=None):
     """Start a program and return the Process that owns it.
 
     args is the argument list, args[0] the program; a program name without a
@@ -469,7 +649,9 @@ def spawn(args, cwd=None, env=None, stdin=None, stdout=None, stderr=None,
     object with fileno(), or subprocess.DEVNULL; stderr may also be
     subprocess.STDOUT. kill_on_close makes close() kill a process that
     still runs; start_new_session runs it in a new session (setsid);
-    backend forces "pidfd" or "pipe".
+    backend forces "pidfd" or "pipe". group, a Group, starts the process
+    in it (with start_new_session, only on "cgroup": a "pgroup" group
+    refuses it with OSError(EINVAL)); a closed Group raises ValueError.
 
     As with subprocess, the child starts with the signal mask of the calling
     thread, and restore_signals (the default) gives the signals that Python
@@ -506,6 +688,9 @@ def spawn(args, cwd=None, env=None, stdin=None, stdout=None, stderr=None,
         attr.dir = _no_nul(os.fsencode(cwd), "cwd")
     if backend:
         attr.backend = backend.encode()
+    if group is not None:
+        attr.flags |= _GROUP
+        attr.group = group._handle()
 
     to_close = []
     try:

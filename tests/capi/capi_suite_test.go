@@ -28,7 +28,7 @@ var (
 
 // The C tests, by source file under c/.
 var cTests = []string{"test_process", "test_errors", "test_threads", "test_host_sigchld", "test_signals", "test_open_errors",
-	"test_races", "test_leaks"}
+	"test_races", "test_leaks", "test_group"}
 
 // C tests that the suite runs in a setting of their own.
 var cTestsWithArgs = []string{"test_nofile"}

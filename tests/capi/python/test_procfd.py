@@ -520,5 +520,230 @@ class AsyncTest(unittest.TestCase):
         print(f"\n{n} children awaited at once: peak {peak} OS threads", file=sys.stderr)
 
 
+# The child prints the pid of a background sleep (a member on every
+# mechanism), then that of a sleep started by a shell that called setsid and
+# exited (a member of a cgroup, not of a process group), then becomes a
+# sleep itself.
+TREE = ("sleep 100 </dev/null >/dev/null 2>&1 & echo $!; "
+        "setsid sh -c 'sleep 200 </dev/null >/dev/null 2>&1 & echo $!'; "
+        "exec sleep 300 >/dev/null")
+
+
+def proc_state(pid):
+    """The state letter of /proc/PID/stat, or None if there is no such process."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    return chr(stat[stat.rindex(b")") + 2])
+
+
+def gone(pid):
+    """kill(pid, 0) fails, or pid is a zombie: it has ended."""
+    return not alive(pid) or proc_state(pid) in (None, "Z")
+
+
+def readable(fd, timeout=0):
+    return select.select([fd], [], [], timeout)[0] == [fd]
+
+
+def cgroup_error():
+    """Why the cgroup mechanism does not work here, or None if it does."""
+    try:
+        procfd.Group(mechanism="cgroup").close()
+    except OSError as e:
+        return str(e)
+    return None
+
+
+class GroupTests:
+    """The group tests, on the mechanism MECHANISM (forced)."""
+
+    MECHANISM = None
+
+    def group(self, **kwargs):
+        g = procfd.Group(mechanism=self.MECHANISM, **kwargs)
+        self.addCleanup(g.close)
+        self.assertEqual(g.mechanism, self.MECHANISM)
+        return g
+
+    def start_tree(self, g):
+        """Starts TREE in g: its Process and the pids of the background
+        sleep and of the setsid'd one."""
+        r, w = os.pipe()
+        try:
+            p = procfd.spawn(["sh", "-c", TREE], group=g, stdout=w)
+        finally:
+            os.close(w)
+        self.addCleanup(p.close)
+        self.addCleanup(lambda: p.kill() or p.wait(timeout=5))
+        with os.fdopen(r, "rb") as reader:
+            sleeper = int(reader.readline())
+            escaper = int(reader.readline())
+        # Killed here whatever the mechanism did to it.
+        self.addCleanup(lambda: gone(escaper) or os.kill(escaper, signal.SIGKILL))
+        # Settled once the child has exec'd its sleep: the setsid'd shell
+        # has exited and been reaped by then.
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with open(f"/proc/{p.pid}/comm") as f:
+                if f.read() == "sleep\n":
+                    break
+            time.sleep(0.005)
+        return p, sleeper, escaper
+
+    @property
+    def cgroup(self):
+        return self.MECHANISM == "cgroup"
+
+    def test_empty_group(self):
+        g = self.group()
+        self.assertTrue(readable(g.fileno()))
+        self.assertEqual(g.fd(), g.fileno())
+        g.wait(timeout=0)
+        g.wait()
+        self.assertEqual(g.pids(), [])
+        self.assertFalse(g.signal(signal.SIGTERM))
+        self.assertFalse(g.kill())
+
+    def test_signal_reaches_the_tree_and_wait_waits_for_it(self):
+        g = self.group()
+        p, sleeper, escaper = self.start_tree(g)
+        members = {p.pid, sleeper} | ({escaper} if self.cgroup else set())
+        self.assertEqual(set(g.pids()), members)
+        self.assertFalse(readable(g.fileno()))
+        start = time.monotonic()
+        with self.assertRaises(TimeoutError) as cm:
+            g.wait(timeout=0.1)
+        self.assertGreaterEqual(time.monotonic() - start, 0.09)
+        self.assertEqual(cm.exception.errno, errno.ETIMEDOUT)
+        with self.assertRaises(TimeoutError):
+            g.wait(timeout=0)
+        self.assertFalse(readable(g.fileno()))
+
+        self.assertTrue(g.signal(signal.SIGTERM))
+        g.wait(timeout=20)
+        self.assertTrue(readable(g.fileno()))
+        self.assertEqual(g.pids(), [])
+        self.assertTrue(gone(p.pid))
+        self.assertTrue(gone(sleeper))
+        # "pgroup" does not hold what called setsid: it runs on.
+        self.assertEqual(gone(escaper), self.cgroup)
+        self.assertEqual(p.wait(timeout=5).returncode, -signal.SIGTERM)
+
+    def test_close_with_kill_on_close_leaves_no_process(self):
+        g = self.group(kill_on_close=True)
+        p, sleeper, escaper = self.start_tree(g)
+        pids = g.pids()
+        self.assertEqual(len(pids), 3 if self.cgroup else 2)
+        g.close()
+        for pid in pids + [p.pid, sleeper]:
+            self.assertTrue(gone(pid), pid)
+        self.assertEqual(gone(escaper), self.cgroup)
+        self.assertEqual(p.wait(timeout=5).returncode, -signal.SIGKILL)
+
+        # Closed: ValueError, as for a closed Process; close again: nothing.
+        for call in (g.fileno, g.fd, g.pids, g.kill, g.wait, lambda: g.signal(0)):
+            with self.assertRaises(ValueError):
+                call()
+        g.close()
+        with self.assertRaises(ValueError):
+            procfd.spawn(["true"], group=g)
+
+    def test_context_manager(self):
+        with procfd.Group(mechanism=self.MECHANISM, kill_on_close=True) as g:
+            p = procfd.spawn(["sleep", "60"], group=g)
+            self.addCleanup(p.close)
+            self.assertEqual(g.pids(), [p.pid])
+        self.assertTrue(gone(p.pid))
+        self.assertEqual(p.wait(timeout=5).returncode, -signal.SIGKILL)
+
+    def test_wait_async(self):
+        g = self.group()
+        p, sleeper, escaper = self.start_tree(g)
+
+        async def main():
+            quitter = asyncio.ensure_future(g.wait_async())
+            waiters = [asyncio.ensure_future(g.wait_async()) for _ in range(2)]
+            await asyncio.sleep(0.1)
+            self.assertFalse(any(w.done() for w in waiters))
+            quitter.cancel()
+            self.assertTrue(g.kill())
+            # A timeout bounds a hang.
+            await asyncio.wait_for(asyncio.gather(*waiters), 20)
+            await g.wait_async()  # empty: at once
+
+        asyncio.run(main())
+        self.assertTrue(gone(sleeper))
+        self.assertEqual(gone(escaper), self.cgroup)
+        self.assertEqual(p.wait(timeout=5).returncode, -signal.SIGKILL)
+
+    def test_close_while_awaited(self):
+        g = self.group(kill_on_close=True)
+        p = procfd.spawn(["sleep", "60"], group=g)
+        self.addCleanup(p.close)
+
+        async def main():
+            waiter = asyncio.ensure_future(g.wait_async())
+            await asyncio.sleep(0.05)
+            g.close()
+            with self.assertRaises(ValueError):
+                await waiter
+
+        asyncio.run(main())
+        self.assertEqual(p.wait(timeout=5).returncode, -signal.SIGKILL)
+
+    def test_new_session(self):
+        g = self.group(kill_on_close=True)
+        if self.cgroup:
+            p = procfd.spawn(["sleep", "60"], group=g, start_new_session=True)
+            self.addCleanup(p.close)
+            self.assertEqual(g.pids(), [p.pid])
+        else:
+            # It would leave the process group at once.
+            with self.assertRaises(OSError) as cm:
+                procfd.spawn(["sleep", "60"], group=g, start_new_session=True)
+            self.assertEqual(cm.exception.errno, errno.EINVAL)
+            self.assertEqual(g.pids(), [])
+
+
+CGROUP_ERROR = cgroup_error()
+
+
+@unittest.skipIf(CGROUP_ERROR, f"no cgroup mechanism here: {CGROUP_ERROR}")
+class CgroupGroupTest(GroupTests, unittest.TestCase):
+    MECHANISM = "cgroup"
+
+
+class PgroupGroupTest(GroupTests, unittest.TestCase):
+    MECHANISM = "pgroup"
+
+
+class GroupInputTest(unittest.TestCase):
+    def test_default_mechanism(self):
+        with procfd.Group() as g:
+            self.assertIn(g.mechanism, ("cgroup", "pgroup"))
+            self.assertIn(g.mechanism, repr(g))
+
+    def test_bad_mechanisms(self):
+        with self.assertRaises(OSError) as cm:
+            procfd.Group(mechanism="no-such-mechanism")
+        self.assertEqual(cm.exception.errno, errno.EINVAL)
+        with self.assertRaises(OSError) as cm:
+            procfd.Group(mechanism="job")  # Windows'
+        self.assertEqual(cm.exception.errno, errno.ENOTSUP)
+        with self.assertRaises(ValueError):
+            procfd.Group(mechanism="cgroup\0x")
+
+    def test_bad_signal(self):
+        with procfd.Group() as g:
+            with self.assertRaises(OverflowError):
+                g.signal(2**32 + signal.SIGKILL)
+            with self.assertRaises(OSError) as cm:
+                g.signal(65)
+            self.assertEqual(cm.exception.errno, errno.EINVAL)
+
+
 if __name__ == "__main__":
     unittest.main()
