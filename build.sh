@@ -108,6 +108,8 @@ build_library() {
 examples() {
 	step "example: Go (examples/go)"
 	"$GO" run ./examples/go
+	step "example: Go process trees, os/exec beside procfd groups (examples/tree)"
+	"$GO" run ./examples/tree
 	step "example: C (examples/c), against build/include and build/lib"
 	mkdir -p build/examples
 	# $ORIGIN: the example finds build/lib from wherever build/ is.

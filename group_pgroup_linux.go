@@ -17,6 +17,7 @@ package procfd
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/signal"
 	"strconv"
@@ -58,7 +59,7 @@ func newPgroupGroup(subreaper bool) (*pgroupGroup, error) {
 	}
 	if err != nil {
 		if errors.Is(err, syscall.ECHILD) {
-			return nil, errors.New("process group anchor: reaped by another reaper at once (SIGCHLD ignored?): " + err.Error())
+			return nil, fmt.Errorf("process group anchor: reaped by another reaper at once (SIGCHLD ignored?): %w", err)
 		}
 		return nil, os.NewSyscallError("process group anchor", err)
 	}
@@ -130,7 +131,7 @@ func (g *pgroupGroup) signal(sig syscall.Signal) error {
 		return os.ErrProcessDone
 	}
 	if !g.anchorStands() {
-		return errors.New("process group anchor: reaped by another reaper, so the group id may be reused: " + syscall.ECHILD.Error())
+		return fmt.Errorf("process group anchor: reaped by another reaper, so the group id may be reused: %w", syscall.ECHILD)
 	}
 	if err := unix.Kill(-g.pgid, sig); err != nil {
 		if err == syscall.ESRCH {
@@ -138,6 +139,10 @@ func (g *pgroupGroup) signal(sig syscall.Signal) error {
 		}
 		return os.NewSyscallError("kill", err)
 	}
+	// Members may be about to end: look soon rather than at the next
+	// tick, since the ends of members that are not our children send us
+	// no SIGCHLD.
+	pgroups.hurry()
 	return nil
 }
 
@@ -168,6 +173,7 @@ type pgroupScanner struct {
 	groups  map[*pgroupGroup]bool
 	started bool
 	wake    chan struct{} // cap 1: a group became populated, or SIGCHLD
+	hurried chan struct{} // cap 1: a group was signalled
 }
 
 func (s *pgroupScanner) add(g *pgroupGroup) {
@@ -176,6 +182,7 @@ func (s *pgroupScanner) add(g *pgroupGroup) {
 	if s.groups == nil {
 		s.groups = make(map[*pgroupGroup]bool)
 		s.wake = make(chan struct{}, 1)
+		s.hurried = make(chan struct{}, 1)
 	}
 	s.groups[g] = true
 	if !s.started {
@@ -190,9 +197,16 @@ func (s *pgroupScanner) remove(g *pgroupGroup) {
 	s.mu.Unlock()
 }
 
-func (s *pgroupScanner) poke() {
+func (s *pgroupScanner) poke() { notify(s.wake) }
+
+// hurry makes the scanner look after 1 ms, then after a delay doubling up
+// to pgroupLookEvery: a signalled group is likely to empty soon.
+func (s *pgroupScanner) hurry() { notify(s.hurried) }
+
+// notify leaves one wake-up pending on ch, which has room for one.
+func notify(ch chan struct{}) {
 	select {
-	case s.wake <- struct{}{}:
+	case ch <- struct{}{}:
 	default:
 	}
 }
@@ -205,20 +219,23 @@ func (s *pgroupScanner) run() {
 	if !signal.Ignored(syscall.SIGCHLD) && sigchldFree() {
 		signal.Notify(sigchld, syscall.SIGCHLD)
 	}
-	tick := time.NewTicker(pgroupLookEvery)
-	defer tick.Stop()
+	timer := time.NewTimer(pgroupLookEvery)
+	defer timer.Stop()
+	delay := pgroupLookEvery
 	for {
+		var tick <-chan time.Time
 		if s.anyPopulated() {
-			select {
-			case <-tick.C:
-			case <-sigchld:
-			case <-s.wake:
-			}
-		} else {
-			select {
-			case <-sigchld:
-			case <-s.wake:
-			}
+			timer.Reset(delay)
+			tick = timer.C
+		}
+		select {
+		case <-tick:
+			delay = min(2*delay, pgroupLookEvery)
+		case <-s.hurried:
+			delay = time.Millisecond
+			continue
+		case <-sigchld:
+		case <-s.wake:
 		}
 		s.look()
 	}
@@ -275,10 +292,7 @@ func (s *pgroupScanner) look() {
 		changed := g.populatedSeen != live[pgid]
 		g.mu.Unlock()
 		if changed {
-			select {
-			case g.changed <- struct{}{}:
-			default:
-			}
+			notify(g.changed)
 		}
 	}
 }

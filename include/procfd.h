@@ -522,10 +522,14 @@ int procfd_close(procfd_t *h);
  *             host that ignores SIGCHLD, or reaps with waitpid(-1, ...),
  *             can take that zombie: procfd_group_new() then fails, or a
  *             later signal does.
- *   "job"     Windows: a job object. Not there yet: on Windows (and on
- *             the other systems but Linux) procfd_group_new() returns
- *             -ENOTSUP, so no group exists there to call the other
- *             functions on.
+ *   "job"     Windows (8+, for nested jobs): a job object. A child is
+ *             put in it while suspended, so nothing it starts is outside
+ *             it. A process has no signals there: procfd_group_signal()
+ *             takes 0 and 9 only, as procfd_signal() does (9 is
+ *             TerminateJobObject, exit code 1).
+ *
+ * On the other systems (FreeBSD, macOS, NetBSD, OpenBSD) procfd_group_new()
+ * returns -ENOTSUP, so no group exists there to call the other functions on.
  */
 
 /* procfd_group_attr_t.flags */
@@ -566,9 +570,9 @@ typedef struct procfd_group_attr {
  * ERRORS
  *   -EINVAL   out is NULL; attr->flags has an unknown bit;
  *             attr->mechanism is not a mechanism's name.
- *   -ENOTSUP  no mechanism exists on this system (Windows for now, and
- *             every system but Linux), or attr->mechanism names one that
- *             does not exist here ("job" on Linux).
+ *   -ENOTSUP  no mechanism exists on this system (every system but Linux
+ *             and Windows), or attr->mechanism names one that does not
+ *             exist here ("job" on Linux; "cgroup" or "pgroup" on Windows).
  *   -ENOENT, -EACCES, -EPERM, -EROFS, ...
  *             attr->mechanism is "cgroup" and the cgroup could not be
  *             made: the errno of the step that failed (no cgroup v2
@@ -580,7 +584,7 @@ typedef struct procfd_group_attr {
  *             started.
  *   -EMFILE, -ENFILE
  *             no descriptor could be made for the group.
- *   -EIO      "pgroup": another reaper in this process took the zombie
+ *   -ECHILD   "pgroup": another reaper in this process took the zombie
  *             that pins the group's id at once (SIGCHLD ignored?).
  */
 int procfd_group_new(procfd_group_t **out, const procfd_group_attr_t *attr);
@@ -617,7 +621,8 @@ const char *procfd_group_mechanism(const procfd_group_t *g);
  *   -EBADF    g is not an open group.
  *   -ESRCH    the group is empty: nothing was sent.
  *   -EPERM    the caller may not signal a process of the group.
- *   -EIO      "pgroup": another reaper in this process took the zombie
+ *   -ENOTSUP  Windows: sig is not 0 or 9.
+ *   -ECHILD   "pgroup": another reaper in this process took the zombie
  *             that pins the group's id, which may then be reused: nothing
  *             was sent.
  */
@@ -658,7 +663,9 @@ int procfd_group_wait(procfd_group_t *g, int timeout_ms);
  * an eventfd that the library writes when the kernel (cgroup.events) or
  * its look at the process group says that the group became empty. It
  * stays valid until procfd_group_close(g): do not close it, read from it
- * or change its flags.
+ * or change its flags. Windows: a manual-reset event HANDLE, as an
+ * intptr_t, signalled exactly while the group is empty; wait for it as
+ * for procfd_fd()'s, and do not CloseHandle, SetEvent or ResetEvent it.
  *
  * RETURN VALUE
  *   The descriptor (>= 0), or a negative errno.
