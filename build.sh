@@ -151,11 +151,12 @@ check_other_systems() {
 # qemu-user's clone, whose refusal this spawn learns differently). The C
 # ABI needs cgo and is left out; so is -race, which needs it too.
 run_nocgo() {
-	step "CGO_ENABLED=0: go vet, the package's examples, the conformance, death pipe and seccomp specs"
+	step "CGO_ENABLED=0: go vet, the package's examples, the conformance, death pipe, seccomp and group specs"
 	CGO_ENABLED=0 "$GO" vet ./...
 	CGO_ENABLED=0 "$GO" test -count=1 .
 	CGO_ENABLED=0 "$GO" test -count=1 -timeout 15m ./tests/linux \
-		-ginkgo.focus-file=conformance -ginkgo.focus-file=deathpipe -ginkgo.focus-file=reliability_seccomp
+		-ginkgo.focus-file=conformance -ginkgo.focus-file=deathpipe -ginkgo.focus-file=reliability_seccomp \
+		-ginkgo.focus-file=group
 }
 
 # run_posixpipe: the death pipe of macOS, NetBSD, OpenBSD and FreeBSD

@@ -146,6 +146,18 @@ func skipWithoutCgroups() {
 	g.Close()
 }
 
+// skipWithoutPgroups skips where the process-group mechanism is
+// unsupported: in a program built without cgo, which has no anchor.
+func skipWithoutPgroups() {
+	GinkgoHelper()
+	g, err := procfd.NewGroup(&procfd.GroupAttr{Mechanism: procfd.MechanismProcessGroup})
+	if errors.Is(err, procfd.ErrUnsupported) {
+		Skip("no pgroup mechanism here: " + err.Error())
+	}
+	Expect(err).NotTo(HaveOccurred())
+	g.Close()
+}
+
 var _ = Describe("groups", Label("group"), func() {
 	for _, mechanism := range []procfd.Mechanism{procfd.MechanismCgroup, procfd.MechanismProcessGroup} {
 		cgroup := mechanism == procfd.MechanismCgroup
@@ -153,6 +165,8 @@ var _ = Describe("groups", Label("group"), func() {
 			BeforeEach(func() {
 				if cgroup {
 					skipWithoutCgroups()
+				} else {
+					skipWithoutPgroups()
 				}
 			})
 
@@ -357,7 +371,7 @@ var _ = Describe("groups", Label("group"), func() {
 		})
 
 		for _, backend := range []procfd.Backend{procfd.BackendPidfd, procfd.BackendPipe} {
-			It("places the child on the "+string(backend)+" backend before it runs", func() {
+			It("places the child on the "+string(backend)+" backend before it runs", Label(string(backend)), func() {
 				g := newGroup(procfd.GroupAttr{})
 				r, w := newPipe()
 				h := startOn(backend, []string{"cat", "/proc/self/cgroup"}, procfd.Attr{Group: g, Files: []*os.File{nil, w, os.Stderr}})
@@ -372,6 +386,7 @@ var _ = Describe("groups", Label("group"), func() {
 
 		It("falls back to a process group where the cgroup hierarchy is read-only, and says why when forced", Serial, func() {
 			emulator.Skip("the helper remounts the hierarchy in a mount namespace of its own, which qemu-user does not emulate")
+			skipWithoutPgroups() // the fallback
 			if _, err := exec.LookPath("unshare"); err != nil {
 				Skip("no unshare(1) here")
 			}
@@ -400,6 +415,7 @@ var _ = Describe("groups", Label("group"), func() {
 	It("refuses a zero Group, and Setsid with a process group", func() {
 		_, err := procfd.Start(bin("true"), []string{"true"}, &procfd.Attr{Group: &procfd.Group{}})
 		Expect(err).To(MatchError(syscall.EINVAL))
+		skipWithoutPgroups()
 		g := newGroup(procfd.GroupAttr{Mechanism: procfd.MechanismProcessGroup})
 		_, err = procfd.Start(bin("true"), []string{"true"}, &procfd.Attr{Group: g, Setsid: true})
 		Expect(err).To(MatchError(syscall.EINVAL))
