@@ -405,6 +405,14 @@ var _ = Describe("groups", Label("group"), func() {
 		})
 	})
 
+	It("with Subreaper, adopts the orphans of a process group, learns of their end and reaps them", Label("pgroup"), func() {
+		skipWithoutPgroups()
+		// Apart: a subreaper stays one for the life of its process.
+		out, err := testbin.Command(testbin.Path(testbin.Subreaper)).CombinedOutput()
+		Expect(err).NotTo(HaveOccurred(), string(out))
+		Expect(string(out)).To(Equal("adopted: 2\nwait: ok\nzombies left: 0\n"))
+	})
+
 	It("refuses an unknown mechanism and the job mechanism", func() {
 		_, err := procfd.NewGroup(&procfd.GroupAttr{Mechanism: "nope"})
 		Expect(err).To(MatchError(syscall.EINVAL))

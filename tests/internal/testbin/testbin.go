@@ -69,6 +69,9 @@ const (
 	// GroupFallback makes groups where no cgroup can be made, and prints
 	// the mechanism it got and the error of a forced cgroup.
 	GroupFallback = "github.com/procfd/procfd/tests/internal/groupfallback"
+	// Subreaper makes a process-group group with GroupAttr.Subreaper and
+	// reports the orphans it adopted and the zombies left after Wait.
+	Subreaper = "github.com/procfd/procfd/tests/internal/subreaper"
 )
 
 // anyProgram holds the helpers that stand for any program procfd starts,
