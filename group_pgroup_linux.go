@@ -43,7 +43,8 @@ type pgroupGroup struct {
 
 	mu       sync.Mutex   // held across a Start's spawn and its record, and across a reap
 	children map[int]bool // started by procfd in the group: their handles reap them
-	// populated as last looked, for the scanner
+	// populatedSeen: what the group last learnt from populated; the
+	// scanner wakes it when a look says otherwise.
 	populatedSeen bool
 }
 
@@ -78,15 +79,12 @@ func newPgroupGroup(subreaper bool) (*pgroupGroup, error) {
 // the subreaper's sweep, reaps it. The caller holds g.mu since the spawn.
 func (g *pgroupGroup) started(pid int) { g.children[pid] = true }
 
+// populated looks, and records the answer as what the group now holds
+// true: the group calls it only to learn its state, so the scanner wakes
+// the group exactly when a look disagrees with what the group believes.
+// Other looks (signal's) use scanPopulated, which records nothing.
 func (g *pgroupGroup) populated() (bool, error) {
-	populated := false
-	err := scanProcs(func(p procStat) bool {
-		if p.pgrp == g.pgid && p.state != 'Z' {
-			populated = true
-			return false
-		}
-		return true
-	})
+	populated, err := g.scanPopulated()
 	if err != nil {
 		return false, err
 	}
@@ -98,6 +96,19 @@ func (g *pgroupGroup) populated() (bool, error) {
 		pgroups.poke()
 	}
 	return populated, nil
+}
+
+// scanPopulated tells whether a member of the group has not ended.
+func (g *pgroupGroup) scanPopulated() (bool, error) {
+	populated := false
+	err := scanProcs(func(p procStat) bool {
+		if p.pgrp == g.pgid && p.state != 'Z' {
+			populated = true
+			return false
+		}
+		return true
+	})
+	return populated, err
 }
 
 func (g *pgroupGroup) awaitChange() error {
@@ -123,7 +134,7 @@ func (g *pgroupGroup) pids() ([]int, error) {
 // signal signals the process group. Only members can have its id while
 // the anchor stands; the anchor's zombie itself ignores the signal.
 func (g *pgroupGroup) signal(sig syscall.Signal) error {
-	populated, err := g.populated()
+	populated, err := g.scanPopulated()
 	if err != nil {
 		return err
 	}

@@ -294,6 +294,25 @@ var _ = Describe("groups", Label("group"), func() {
 				Expect(err).To(MatchError(procfd.ErrClosed))
 			})
 
+			It("still learns that it is empty when a Kill found it so first", func() {
+				g := newGroup(attr(false))
+				r, w := newPipe()
+				h := startOn("", []string{"sh", "-c", "sleep 1000 & echo $!"}, procfd.Attr{Group: g, Files: []*os.File{nil, w, os.Stderr}})
+				w.Close()
+				grandchild := readPid(r)
+				_, err := waitFor(h)
+				Expect(err).NotTo(HaveOccurred())
+				// The grandchild is no child of ours: its end sends us no
+				// SIGCHLD, and the Kill's look is the first to see it.
+				Expect(syscall.Kill(grandchild, syscall.SIGKILL)).To(Succeed())
+				Eventually(func() bool { return alive(grandchild) }, waitTimeout).Should(BeFalse())
+				Expect(g.Kill()).To(MatchError(os.ErrProcessDone))
+				// The descriptor is the watcher's word alone (a Wait's
+				// last look could stand in for it).
+				Eventually(func() bool { return readable(int(g.Fd())) }, waitTimeout).Should(BeTrue())
+				Expect(g.Wait(doneContext())).To(Succeed())
+			})
+
 			It("ends a Wait in progress at Close", func() {
 				g, err := procfd.NewGroup(&procfd.GroupAttr{Mechanism: mechanism})
 				Expect(err).NotTo(HaveOccurred())
