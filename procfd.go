@@ -382,7 +382,9 @@ const (
 	// has not exited; procfd looks when one of its children in a subtree
 	// ends (the last process of a subtree always is one), and every
 	// 100 ms while the group is populated. A descendant that makes
-	// itself a reaper hides its own descendants from Pids while it runs.
+	// itself a reaper hides its own descendants from Pids, and from the
+	// group's look between its exit and its reap: Wait may then return
+	// while they run.
 	MechanismReaper Mechanism = "reaper"
 )
 
