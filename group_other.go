@@ -1,4 +1,4 @@
-//go:build !(linux && !procfd_posixpipe) && !windows
+//go:build !(linux && !procfd_posixpipe) && !windows && !(freebsd && cgo)
 
 package procfd
 
@@ -8,9 +8,10 @@ import (
 	"runtime"
 )
 
-// The systems without a group mechanism yet: FreeBSD (procctl
-// PROC_REAP_* would be its), macOS, NetBSD, OpenBSD, and Linux built
-// with the portable death pipe (procfd_posixpipe).
+// The systems without a group mechanism yet: macOS, NetBSD, OpenBSD,
+// FreeBSD built without cgo (its reaper mechanism, group_freebsd.go, needs
+// the procdesc backend's spawn), and Linux built with the portable death
+// pipe (procfd_posixpipe).
 // No Group can be made, so no Start here is given one (a zero Group is
 // refused by checkArgsAnyOS).
 

@@ -3,7 +3,8 @@
 package procfd
 
 // Starting processes on FreeBSD, for the procdesc backend
-// (procdesc_freebsd.go): pdfork in the C layer (csrc/spawn_freebsd.c),
+// (procdesc_freebsd.go), alone or in a group (group_freebsd.go): pdfork in
+// the C layer (csrc/spawn_freebsd.c),
 // FreeBSD 13 or later (close_range(2)). Written against FreeBSD's manual
 // pages and sources; this project's CI neither builds nor runs it on FreeBSD.
 
@@ -69,23 +70,53 @@ func start(path string, argv []string, attr *Attr) (*Handle, error) {
 	// No ForkLock: the child closes every descriptor it was not given,
 	// and the process descriptor and error pipe are close-on-exec, so a
 	// spawn running beside os/exec's leaks nothing either way.
-	child, failure := csrc.Spawn(req)
-	runtime.KeepAlive(attr.Files)
-	if failure != nil {
-		return fail(spawnError(failure, attr.Dir))
-	}
-	sys, err := newProcdescProcess(child.Fd, child.Pid)
-	if err != nil {
-		// The child runs but nothing could await it: stop it rather
-		// than lose it.
-		pdkill(child.Fd, syscall.SIGKILL)
-		var ws syscall.WaitStatus
-		for {
-			if _, werr := syscall.Wait4(child.Pid, &ws, 0, nil); werr != syscall.EINTR {
-				break
-			}
+	var child csrc.Spawned
+	var sys *procdescProcess
+	spawn := func() error {
+		var failure *csrc.SpawnFailure
+		child, failure = csrc.Spawn(req)
+		runtime.KeepAlive(attr.Files)
+		if failure != nil {
+			return spawnError(failure, attr.Dir)
 		}
-		unix.Close(child.Fd)
+		var err error
+		if sys, err = newProcdescProcess(child.Fd, child.Pid); err != nil {
+			// The child runs but nothing could await it: stop it
+			// rather than lose it.
+			pdkill(child.Fd, syscall.SIGKILL)
+			var ws syscall.WaitStatus
+			for {
+				if _, werr := syscall.Wait4(child.Pid, &ws, 0, nil); werr != syscall.EINTR {
+					break
+				}
+			}
+			unix.Close(child.Fd)
+			return err
+		}
+		return nil
+	}
+	if g := attr.Group; g != nil {
+		rg, ok := g.sys.(*reaperGroup)
+		if !ok {
+			return fail(&unsupportedError{"a group of mechanism " + string(g.mechanism) + " on freebsd", nil})
+		}
+		// The child is the root of a subtree of the group from its
+		// first instruction: this process is a reaper, so whatever it
+		// starts stays in that subtree. It is recorded once it has a
+		// descriptor, before its handle exists to reap it.
+		err = g.spawnIn(func() error {
+			if err := spawn(); err != nil {
+				return err
+			}
+			rg.started(child.Pid)
+			pid := child.Pid
+			sys.beforeReap = func() { rg.rootEnding(pid) }
+			return nil
+		})
+	} else {
+		err = spawn()
+	}
+	if err != nil {
 		return fail(err)
 	}
 	return newHandle(child.Pid, backend, true, attr.KillOnClose, sys), nil

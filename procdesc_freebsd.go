@@ -34,6 +34,11 @@ type procdescProcess struct {
 	pd    int
 	pid   int
 	watch *reapEntry
+	// beforeReap, if not nil, runs before the wait4 that reaps the
+	// process, once it has exited: a group on the reaper mechanism
+	// (group_freebsd.go) lets the process's subtree go while its pid
+	// cannot be reused. Set before the handle exists.
+	beforeReap func()
 
 	mu       sync.Mutex
 	released bool // release has begun: pd may be closed at any moment
@@ -80,6 +85,9 @@ func (p *procdescProcess) reap() (exitState, *Status, error) {
 	// already be another child's: ask the descriptor first, which knows.
 	if err := pdkill(p.pd, 0); err == syscall.ESRCH {
 		return statusGone, nil, nil
+	}
+	if p.beforeReap != nil {
+		p.beforeReap()
 	}
 	var ws syscall.WaitStatus
 	var ru syscall.Rusage

@@ -344,7 +344,7 @@ type Mechanism string
 
 // The mechanisms. The zero Mechanism ("") means the best one available:
 // cgroup on Linux where a writable cgroup v2 hierarchy is mounted, else
-// pgroup; job on Windows.
+// pgroup; job on Windows; reaper on FreeBSD built with cgo.
 const (
 	// MechanismCgroup: a cgroup v2 directory of the group's own, made
 	// under the caller's cgroup (Linux 5.14+, for cgroup.kill). A child
@@ -368,6 +368,24 @@ const (
 	// announce. Nested jobs (a KillOnClose child in a group, or a group
 	// made by a program that itself runs in a job) need Windows 8+.
 	MechanismJob Mechanism = "job"
+	// MechanismReaper: FreeBSD's reaper facility (procctl(2),
+	// PROC_REAP_*), with cgo only. At the first NewGroup this whole
+	// process becomes a reaper, for good, as GroupAttr.Subreaper makes
+	// it on Linux: every orphaned descendant of it, in a group or not,
+	// is reparented to it rather than to init; procfd reaps those of its
+	// groups that no handle owns, and the others become this program's
+	// children to reap. A child started in the group roots a subtree of
+	// the reaper, which nothing it starts can leave: not setsid, not
+	// setpgid, not a double fork. Signal and Kill are PROC_REAP_KILL on
+	// each subtree, which names no process by its pid. The group is
+	// empty when PROC_REAP_GETPIDS lists no process of its subtrees that
+	// has not exited; procfd looks when one of its children in a subtree
+	// ends (the last process of a subtree always is one), and every
+	// 100 ms while the group is populated. A descendant that makes
+	// itself a reaper hides its own descendants from Pids, and from the
+	// group's look between its exit and its reap: Wait may then return
+	// while they run.
+	MechanismReaper Mechanism = "reaper"
 )
 
 // GroupAttr holds the attributes of a group made by NewGroup. A nil
@@ -391,15 +409,16 @@ type GroupAttr struct {
 	// program's children to reap. In exchange the group learns of each
 	// orphan's exit at once, through SIGCHLD, where it otherwise looks
 	// every 100 ms. The cgroup and job mechanisms need no subreaper and
-	// ignore it.
+	// ignore it; the reaper mechanism (FreeBSD) is one anyway and
+	// ignores it too.
 	Subreaper bool
 }
 
 // NewGroup makes a group, which owns a tree of processes: each process
 // started with Attr.Group set to it, and every process those start. It
 // returns an error naming the step and the path that failed, matching
-// ErrUnsupported where no mechanism exists here (FreeBSD, macOS and the
-// others for now).
+// ErrUnsupported where no mechanism exists here (macOS and the others for
+// now, and FreeBSD built without cgo).
 func NewGroup(attr *GroupAttr) (*Group, error) {
 	if attr == nil {
 		attr = &GroupAttr{}
@@ -425,12 +444,20 @@ func (g *Group) Mechanism() Mechanism { return g.mechanism }
 // signal: as with kill(2) on a process group. Windows has no signals, as
 // for Handle.Signal: there Signal takes os.Kill (see Kill) and 0, and
 // returns an error matching ErrUnsupported for any other (after
-// os.ErrProcessDone for an empty group).
+// os.ErrProcessDone for an empty group). On FreeBSD each subtree of the
+// group is signalled with procctl PROC_REAP_KILL, which reaches every
+// process that descends from the subtree's root, wherever it was
+// reparented since; in the kernel source read for this it also reaches
+// the processes they fork while it runs (see MechanismReaper and the
+// README).
 func (g *Group) Signal(sig os.Signal) error { return g.signal(sig) }
 
 // Kill kills every process in the group (cgroup.kill on the cgroup
 // mechanism, which no fork escapes; TerminateJobObject on Windows, exit
-// code 1, which no process a member starts escapes either) and returns without waiting for them
+// code 1, which no process a member starts escapes either; PROC_REAP_KILL
+// with SIGKILL on FreeBSD, which stops each process before it signals it
+// and repeats until it finds none it has not signalled, in the FreeBSD
+// 14-era source read for this) and returns without waiting for them
 // to end: use Wait for that. An empty group gives os.ErrProcessDone.
 func (g *Group) Kill() error { return g.kill() }
 
@@ -459,7 +486,9 @@ func (g *Group) Pids() ([]int, error) { return g.pids() }
 // manual-reset event HANDLE (wait for it with WaitForSingleObject or
 // WaitForMultipleObjects), which procfd sets when a message of the job,
 // or a look it takes every 2 s at a group last seen populated (Windows
-// does not promise to deliver every message), finds the job empty. Fd is
+// does not promise to deliver every message), finds the job empty. On
+// FreeBSD it is the read end of a pipe that holds one byte while the
+// group is empty (poll, select and kqueue's EVFILT_READ all take it). Fd is
 // valid until Close, after which it returns ^uintptr(0). Do not close it
 // or read from it (on Windows: do not set or reset it).
 func (g *Group) Fd() uintptr { return g.fd() }

@@ -1,8 +1,9 @@
 package csrc
 
-// The FreeBSD half of the bridge: spawning with pdfork. Waiting, signalling
-// and polling a process descriptor are plain system calls, which procfd
-// makes itself (procdesc_freebsd.go).
+// The FreeBSD half of the bridge: spawning with pdfork, and procctl's
+// reaper facility for groups (reaper_freebsd.c). Waiting, signalling and
+// polling a process descriptor are plain system calls, which procfd makes
+// itself (procdesc_freebsd.go).
 // SpawnRequest's layout in C memory, sigBits and boolInt are cblock.go's.
 
 /*
@@ -96,4 +97,64 @@ var StepCall = map[int]string{
 	C.PFD_STEP_FILES:   "dup2",
 	C.PFD_STEP_RLIMIT:  "setrlimit",
 	C.PFD_STEP_PIPE:    "pipe2",
+}
+
+// ReapPid is one descendant of this process, a reaper, as
+// PROC_REAP_GETPIDS reports it.
+type ReapPid struct {
+	Pid     int
+	Subtree int // the pid of the child of this process it descends from
+	Flags   uint
+}
+
+// The flags of a ReapPid. Zombie and Exiting are set only by kernels that
+// report them (REAPER_PIDINFO_ZOMBIE and _EXITING are newer than the
+// reaper facility).
+const (
+	ReapChild   = C.PFD_REAP_CHILD
+	ReapReaper  = C.PFD_REAP_REAPER
+	ReapZombie  = C.PFD_REAP_ZOMBIE
+	ReapExiting = C.PFD_REAP_EXITING
+)
+
+// ReapAcquire makes this process a reaper, for good (PROC_REAP_ACQUIRE).
+// A process that is one already gets nil.
+func ReapAcquire() error {
+	if rc := C.pfd_reap_acquire(); rc < 0 {
+		return syscall.Errno(-rc)
+	}
+	return nil
+}
+
+// ReapPids lists this reaper's descendants (PROC_REAP_GETPIDS), zombies
+// included, but not the descendants of a descendant that is a reaper itself.
+func ReapPids() ([]ReapPid, error) {
+	for size := 64; ; size *= 2 {
+		// Go memory holding no Go pointer, which C may fill.
+		buf := make([]C.struct_pfd_reap_pid, size)
+		var n C.uint
+		if rc := C.pfd_reap_pids(&buf[0], C.uint(size), &n); rc < 0 {
+			return nil, syscall.Errno(-rc)
+		}
+		if int(n) == size {
+			continue // there may be more
+		}
+		pids := make([]ReapPid, n)
+		for i := range pids {
+			pids[i] = ReapPid{int(buf[i].pid), int(buf[i].subtree), uint(buf[i].flags)}
+		}
+		return pids, nil
+	}
+}
+
+// ReapKill sends sig to the subtree of this reaper's child subtree: every
+// process that descends from that child, wherever it has been reparented
+// since (PROC_REAP_KILL, REAPER_KILL_SUBTREE). syscall.ESRCH: it has no
+// process a signal can reach.
+func ReapKill(subtree int, sig syscall.Signal) (killed int, err error) {
+	var n C.uint
+	if rc := C.pfd_reap_kill(C.int(subtree), C.int(sig), &n); rc < 0 {
+		return 0, syscall.Errno(-rc)
+	}
+	return int(n), nil
 }
