@@ -8,8 +8,13 @@
 // turns readable. Waiting goes through the Go runtime's poller, so any number
 // of waiting processes cost parked goroutines, not OS threads. On FreeBSD,
 // built with cgo, a handle is a process descriptor from pdfork(2), and one
-// thread waits for every handle (a kqueue); without cgo FreeBSD has no
-// backend yet.
+// thread waits for every handle (a kqueue); without cgo FreeBSD has the
+// death pipe below.
+//
+// A Group owns a tree of processes: every process started into it and
+// everything those start, awaited, signalled and killed as one (see
+// NewGroup and Mechanism). FromProcess adopts a process that os/exec
+// started.
 //
 // A Handle's descriptor (Fd) can be polled in any event loop: it is readable
 // exactly when Wait with a done context collects the status, on every
@@ -348,18 +353,26 @@ type Mechanism string
 const (
 	// MechanismCgroup: a cgroup v2 directory of the group's own, made
 	// under the caller's cgroup (Linux 5.14+, for cgroup.kill). A child
-	// is placed in it by clone3 with CLONE_INTO_CGROUP, and nothing it
-	// starts can leave it without write access to another cgroup: not
-	// setsid, not setpgid, not a double fork. The group is empty when
-	// the kernel says so (cgroup.events: populated 0).
+	// is placed in it by clone3 with CLONE_INTO_CGROUP (where clone3
+	// cannot, as under qemu-user, the child writes itself to
+	// cgroup.procs before anything else; built without cgo, Start then
+	// fails), and nothing it starts can leave it without write access to
+	// another cgroup: not setsid, not setpgid, not a double fork. The
+	// group is empty when the kernel says so (cgroup.events: populated
+	// 0), which procfd learns through inotify on the runtime poller.
 	MechanismCgroup Mechanism = "cgroup"
 	// MechanismProcessGroup: a POSIX process group. A descendant that
 	// calls setsid or setpgid leaves it, and the group then neither
 	// waits for it nor signals it. Its id is pinned by one zombie child
-	// of the caller, made by NewGroup and reaped by Close, so that no
-	// unrelated process can take it while the group is open; a foreign
-	// reaper (SIGCHLD ignored, a waitpid(-1) loop) can take that zombie,
-	// and NewGroup then fails, or a later Start in the group does.
+	// of the caller (the anchor), made by NewGroup and reaped once the
+	// group is closed and empty, so that no unrelated process can take
+	// it meanwhile; a foreign reaper (SIGCHLD ignored, a waitpid(-1)
+	// loop) can take that zombie, and NewGroup then fails, or a later
+	// Signal does, with an error matching syscall.ECHILD. The group
+	// learns of a member's end at SIGCHLD, every 100 ms while it is
+	// populated, and within milliseconds of a signal it sent. Linux
+	// only, built with cgo: the anchor runs no program, and Go's own
+	// spawn cannot start one.
 	MechanismProcessGroup Mechanism = "pgroup"
 	// MechanismJob: a Windows job object of the group's own. A child
 	// joins it before it runs, and nothing it starts can leave it: the

@@ -73,6 +73,7 @@ var mechanisms = map[string]procfd.Mechanism{
 	"cgroup": procfd.MechanismCgroup,
 	"pgroup": procfd.MechanismProcessGroup,
 	"job":    procfd.MechanismJob,
+	"reaper": procfd.MechanismReaper,
 }
 
 func groupNew(out **C.procfd_group_t, a *C.procfd_group_attr_t) C.int {

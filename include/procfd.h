@@ -527,9 +527,14 @@ int procfd_close(procfd_t *h);
  *             it. A process has no signals there: procfd_group_signal()
  *             takes 0 and 9 only, as procfd_signal() does (9 is
  *             TerminateJobObject, exit code 1).
+ *   "reaper"  FreeBSD, built with cgo: procctl(2)'s reaper facility. The
+ *             whole process becomes a reaper at the first group, for
+ *             good; each child started into the group roots a subtree
+ *             that nothing it starts can leave. Written against FreeBSD's
+ *             sources and never built or run on FreeBSD (see the README).
  *
- * On the other systems (FreeBSD, macOS, NetBSD, OpenBSD) procfd_group_new()
- * returns -ENOTSUP, so no group exists there to call the other functions on.
+ * On the other systems (macOS, NetBSD, OpenBSD) procfd_group_new() returns
+ * -ENOTSUP, so no group exists there to call the other functions on.
  */
 
 /* procfd_group_attr_t.flags */
@@ -570,9 +575,10 @@ typedef struct procfd_group_attr {
  * ERRORS
  *   -EINVAL   out is NULL; attr->flags has an unknown bit;
  *             attr->mechanism is not a mechanism's name.
- *   -ENOTSUP  no mechanism exists on this system (every system but Linux
- *             and Windows), or attr->mechanism names one that does not
- *             exist here ("job" on Linux; "cgroup" or "pgroup" on Windows).
+ *   -ENOTSUP  no mechanism exists on this system (macOS, NetBSD,
+ *             OpenBSD), or attr->mechanism names one that does not exist
+ *             here ("job" or "reaper" on Linux; "cgroup" or "pgroup" on
+ *             Windows and FreeBSD).
  *   -ENOENT, -EACCES, -EPERM, -EROFS, ...
  *             attr->mechanism is "cgroup" and the cgroup could not be
  *             made: the errno of the step that failed (no cgroup v2
@@ -593,7 +599,7 @@ int procfd_group_new(procfd_group_t **out, const procfd_group_attr_t *attr);
  * procfd_group_mechanism - the mechanism behind a group
  *
  * RETURN VALUE
- *   "cgroup", "pgroup" or "job": a static string, never to be freed. NULL
+ *   "cgroup", "pgroup", "job" or "reaper": a static string, never to be freed. NULL
  *   if g is NULL or not an open group.
  */
 const char *procfd_group_mechanism(const procfd_group_t *g);
