@@ -125,9 +125,9 @@ func (p *pipeProcess) awaitExit() error {
 // fd makes the eventfd at the first call; the handle calls it locked.
 func (p *pipeProcess) fd() (uintptr, error) {
 	if p.notify < 0 {
-		efd, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
+		efd, err := newEventfd()
 		if err != nil {
-			return ^uintptr(0), os.NewSyscallError("eventfd", err)
+			return ^uintptr(0), err
 		}
 		deaths.notifyOn(p.death, efd)
 		p.notify = efd

@@ -340,7 +340,17 @@ func (w *deathWatch) endLocked(e *deathEntry) {
 	}
 }
 
-// writeEventfd makes fd readable for good: nothing ever reads it.
+// newEventfd makes the eventfd a user polls: unreadable until written.
+func newEventfd() (int, error) {
+	efd, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
+	if err != nil {
+		return -1, os.NewSyscallError("eventfd", err)
+	}
+	return efd, nil
+}
+
+// writeEventfd makes fd readable until it is read: for a handle, for good
+// (nothing reads it); a group's flag reads it when the group fills.
 func writeEventfd(fd int) {
 	var one [8]byte
 	binary.NativeEndian.PutUint64(one[:], 1)

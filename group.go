@@ -263,6 +263,14 @@ func (g *group) close(awaitKill bool) error {
 	return err
 }
 
+// notify leaves one wake-up pending on ch, which has room for one.
+func notify(ch chan struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
+}
+
 // releaseSys releases the mechanism's object, which ends the watcher, and
 // the flag, which nobody polls once the group is closed.
 func (g *group) releaseSys() error {

@@ -48,7 +48,7 @@ func newCgroupGroup() (*cgroupGroup, error) {
 	if err != nil {
 		return nil, err
 	}
-	own, err := ownCgroup()
+	own, err := cgroupV2Path("self")
 	if err != nil {
 		return nil, err
 	}
@@ -243,17 +243,11 @@ func (g *cgroupGroup) signalMember(pid int, sig syscall.Signal) (ok bool, err er
 // isMember reads pid's cgroup v2 path (the "0::" line of
 // /proc/PID/cgroup) and tells whether it is the group's or below it.
 func (g *cgroupGroup) isMember(pid int) (bool, error) {
-	var buf [4096]byte
-	content, err := readSmallFile("/proc/"+strconv.Itoa(pid)+"/cgroup", buf[:])
+	path, err := cgroupV2Path(strconv.Itoa(pid))
 	if err != nil {
 		return false, err
 	}
-	for _, line := range strings.Split(string(content), "\n") {
-		if path, ok := strings.CutPrefix(line, "0::"); ok {
-			return path == g.path || strings.HasPrefix(path, g.path+"/"), nil
-		}
-	}
-	return false, nil
+	return path == g.path || strings.HasPrefix(path, g.path+"/"), nil
 }
 
 // kill writes cgroup.kill: the kernel kills every process of the cgroup
@@ -355,10 +349,12 @@ func unescapeMountinfo(s string) string {
 	return b.String()
 }
 
-// ownCgroup returns this process's cgroup v2 path ("0::" in
-// /proc/self/cgroup).
-func ownCgroup() (string, error) {
-	content, err := os.ReadFile("/proc/self/cgroup")
+// cgroupV2Path returns the cgroup v2 path of a process ("self" or a PID),
+// the "0::" line of /proc/PROC/cgroup.
+func cgroupV2Path(proc string) (string, error) {
+	var buf [4096]byte
+	file := "/proc/" + proc + "/cgroup"
+	content, err := readSmallFile(file, buf[:])
 	if err != nil {
 		return "", err
 	}
@@ -367,5 +363,5 @@ func ownCgroup() (string, error) {
 			return path, nil
 		}
 	}
-	return "", fmt.Errorf("no cgroup v2 line in /proc/self/cgroup: %w", syscall.ENOENT)
+	return "", fmt.Errorf("no cgroup v2 line in %s: %w", file, syscall.ENOENT)
 }

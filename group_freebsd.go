@@ -451,11 +451,3 @@ func (f *pipeFlag) close() error {
 	}
 	return err
 }
-
-// notify leaves one wake-up pending on ch, which has room for one.
-func notify(ch chan struct{}) {
-	select {
-	case ch <- struct{}{}:
-	default:
-	}
-}

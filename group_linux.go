@@ -96,9 +96,9 @@ func spawnPlaced(attr *Attr, spawn func(placement) (spawned, error)) (spawned, e
 type eventfdFlag struct{ efd int }
 
 func newEventfdFlag() (*eventfdFlag, error) {
-	efd, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
+	efd, err := newEventfd()
 	if err != nil {
-		return nil, os.NewSyscallError("eventfd", err)
+		return nil, err
 	}
 	return &eventfdFlag{efd}, nil
 }

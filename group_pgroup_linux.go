@@ -41,8 +41,10 @@ type pgroupGroup struct {
 	changed   chan struct{} // one pending wake-up from the scanner
 	gone      chan struct{} // closed by release
 
-	mu       sync.Mutex   // held across a Start's spawn and its record, and across a reap
-	children map[int]bool // started by procfd in the group: their handles reap them
+	mu sync.Mutex // held across a Start's spawn and its record, and across a reap
+	// children: with subreaper, the children a Start put in the group,
+	// until reaped: their handles, not the sweep, reap them.
+	children map[int]bool
 	// populatedSeen: what the group last learnt from populated; the
 	// scanner wakes it when a look says otherwise.
 	populatedSeen bool
@@ -76,8 +78,13 @@ func newPgroupGroup(subreaper bool) (*pgroupGroup, error) {
 }
 
 // started records a child that a Start put in the group: its handle, not
-// the subreaper's sweep, reaps it. The caller holds g.mu since the spawn.
-func (g *pgroupGroup) started(pid int) { g.children[pid] = true }
+// the subreaper's sweep, reaps it. Only the sweep asks, so only a
+// subreaper group keeps the record. The caller holds g.mu since the spawn.
+func (g *pgroupGroup) started(pid int) {
+	if g.subreaper {
+		g.children[pid] = true
+	}
+}
 
 // populated looks, and records the answer as what the group now holds
 // true: the group calls it only to learn its state, so the scanner wakes
@@ -214,14 +221,6 @@ func (s *pgroupScanner) poke() { notify(s.wake) }
 // to pgroupLookEvery: a signalled group is likely to empty soon.
 func (s *pgroupScanner) hurry() { notify(s.hurried) }
 
-// notify leaves one wake-up pending on ch, which has room for one.
-func notify(ch chan struct{}) {
-	select {
-	case ch <- struct{}{}:
-	default:
-	}
-}
-
 // run looks at the groups at each SIGCHLD, and every pgroupLookEvery while
 // one is populated, for as long as the process runs; it is parked on a
 // channel, not a thread, while none is.
@@ -298,6 +297,11 @@ func (s *pgroupScanner) look() {
 	for _, p := range orphans {
 		byPgid[p.pgrp].reapOrphan(p.pid)
 	}
+	for _, g := range byPgid {
+		if g.subreaper {
+			g.forgetReaped()
+		}
+	}
 	for pgid, g := range byPgid {
 		g.mu.Lock()
 		changed := g.populatedSeen != live[pgid]
@@ -317,6 +321,22 @@ func (g *pgroupGroup) reapOrphan(pid int) {
 		return
 	}
 	csrc.Waitid(csrc.IdPid, pid, unix.WEXITED|unix.WNOHANG, nil)
+}
+
+// forgetReaped drops the record of the children that their handles have
+// reaped, so that a long-lived group does not keep one per Start. Under
+// g.mu, which a Start holds until it has recorded its child, so a child
+// is never dropped before it is recorded.
+func (g *pgroupGroup) forgetReaped() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for pid := range g.children {
+		// ECHILD: no longer a child of ours, reaped. WNOWAIT reaps
+		// nothing.
+		if _, _, err := csrc.Waitid(csrc.IdPid, pid, unix.WEXITED|unix.WNOHANG|unix.WNOWAIT, nil); err == syscall.ECHILD {
+			delete(g.children, pid)
+		}
+	}
 }
 
 // procStat is what the scanner reads of /proc/PID/stat.

@@ -158,12 +158,7 @@ func (g *jobGroup) awaitChange() error {
 }
 
 // nudge tells the watcher to look again; one pending nudge is enough.
-func (g *jobGroup) nudge() {
-	select {
-	case g.changed <- struct{}{}:
-	default:
-	}
-}
+func (g *jobGroup) nudge() { notify(g.changed) }
 
 // pids reads JOBOBJECT_BASIC_PROCESS_ID_LIST: two DWORDs, then the ids as
 // ULONG_PTRs (at offset 8 on 32- and 64-bit Windows alike).

@@ -80,6 +80,39 @@ func checkArgsAnyOS(path string, argv []string, attr *Attr) error {
 	return nil
 }
 
+// adoptProcess is FromProcess where backend can own the native handle that
+// os.Process lends through WithHandle (handleName says which): adopt makes
+// the backend's process from it, by a duplicate, while p still holds it.
+// The handle owns the process (it is a child: os started it) and kills it
+// on Close.
+func adoptProcess(p *os.Process, backend Backend, handleName string, adopt func(h uintptr, pid int) (process, error)) (*Handle, error) {
+	if p == nil {
+		return nil, fmt.Errorf("procfd: from process: nil *os.Process: %w", syscall.EINVAL)
+	}
+	fail := func(err error) (*Handle, error) {
+		return nil, fmt.Errorf("procfd: from process %d: %w", p.Pid, err)
+	}
+	resolved, err := resolveBackend("")
+	if err != nil {
+		return fail(err)
+	}
+	if resolved != backend {
+		return fail(&unsupportedError{"FromProcess on backend " + string(resolved), nil})
+	}
+	var sys process
+	var adoptErr error
+	err = p.WithHandle(func(h uintptr) { sys, adoptErr = adopt(h, p.Pid) })
+	switch {
+	case errors.Is(err, os.ErrNoHandle):
+		return fail(&unsupportedError{"FromProcess on an os.Process without a " + handleName, err})
+	case err != nil:
+		return fail(err) // waited for or released
+	case adoptErr != nil:
+		return fail(adoptErr)
+	}
+	return newHandle(p.Pid, backend, true, true, sys), nil
+}
+
 // exitState is what one look at a process found.
 type exitState int
 

@@ -199,38 +199,19 @@ func open(pid int) (*Handle, error) {
 }
 
 func fromProcess(p *os.Process) (*Handle, error) {
-	if p == nil {
-		return nil, fmt.Errorf("procfd: from process: nil *os.Process: %w", syscall.EINVAL)
-	}
-	fail := func(err error) (*Handle, error) {
-		return nil, fmt.Errorf("procfd: from process %d: %w", p.Pid, err)
-	}
-	backend, err := resolveBackend("")
+	return adoptProcess(p, BackendPidfd, "pidfd", adoptPidfd)
+}
+
+// adoptPidfd makes the pidfd backend's process from a duplicate of the
+// pidfd that os.Process lends.
+func adoptPidfd(pidfd uintptr, pid int) (process, error) {
+	fd, err := unix.FcntlInt(pidfd, unix.F_DUPFD_CLOEXEC, 0)
 	if err != nil {
-		return fail(err)
-	}
-	if backend != BackendPidfd {
-		return fail(&unsupportedError{"FromProcess on backend " + string(backend), nil})
-	}
-	fd, dupErr := -1, error(nil)
-	err = p.WithHandle(func(pidfd uintptr) {
-		fd, dupErr = unix.FcntlInt(pidfd, unix.F_DUPFD_CLOEXEC, 0)
-	})
-	switch {
-	case errors.Is(err, os.ErrNoHandle):
-		return fail(&unsupportedError{"FromProcess on an os.Process without a pidfd", err})
-	case err != nil:
-		return fail(err) // waited for or released: os.ErrProcessDone
-	case dupErr != nil:
-		return fail(os.NewSyscallError("fcntl F_DUPFD_CLOEXEC", dupErr))
+		return nil, os.NewSyscallError("fcntl F_DUPFD_CLOEXEC", err)
 	}
 	if err := unix.SetNonblock(fd, true); err != nil {
 		unix.Close(fd)
-		return fail(os.NewSyscallError("fcntl", err))
+		return nil, os.NewSyscallError("fcntl", err)
 	}
-	sys, err := newPidfdProcess(fd, p.Pid)
-	if err != nil {
-		return fail(err)
-	}
-	return newHandle(p.Pid, backend, true, true, sys), nil
+	return newPidfdProcess(fd, pid)
 }

@@ -4,7 +4,6 @@ package procfd
 // (process_windows.go).
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -310,36 +309,17 @@ func open(pid int) (*Handle, error) {
 }
 
 func fromProcess(p *os.Process) (*Handle, error) {
-	if p == nil {
-		return nil, fmt.Errorf("procfd: from process: nil *os.Process: %w", syscall.EINVAL)
-	}
-	fail := func(err error) (*Handle, error) {
-		return nil, fmt.Errorf("procfd: from process %d: %w", p.Pid, err)
-	}
-	backend, err := resolveBackend("")
-	if err != nil {
-		return fail(err)
-	}
+	return adoptProcess(p, BackendHandle, "process handle", adoptProcessHandle)
+}
+
+// adoptProcessHandle makes the handle backend's process from a duplicate
+// of the HANDLE that os.Process lends. It is a child: os started it, and
+// KillOnClose ends it alone, as it is in no job of ours.
+func adoptProcessHandle(h uintptr, pid int) (process, error) {
+	self := windows.CurrentProcess()
 	var proc windows.Handle
-	var dupErr error
-	err = p.WithHandle(func(h uintptr) {
-		self := windows.CurrentProcess()
-		dupErr = windows.DuplicateHandle(self, windows.Handle(h), self, &proc, 0, false, windows.DUPLICATE_SAME_ACCESS)
-	})
-	switch {
-	case errors.Is(err, os.ErrNoHandle):
-		return fail(&unsupportedError{"FromProcess on an os.Process without a process handle", err})
-	case err != nil:
-		return fail(err) // waited for or released: os's "process already released"
-	case dupErr != nil:
-		return fail(os.NewSyscallError("DuplicateHandle", dupErr))
+	if err := windows.DuplicateHandle(self, windows.Handle(h), self, &proc, 0, false, windows.DUPLICATE_SAME_ACCESS); err != nil {
+		return nil, os.NewSyscallError("DuplicateHandle", err)
 	}
-	// child: os started it, so the handle owns it as Start's does, and
-	// KillOnClose as on Linux (the process alone: it is in no job of
-	// ours).
-	sys, err := newHandleProcess(proc, 0, p.Pid, true)
-	if err != nil {
-		return fail(err)
-	}
-	return newHandle(p.Pid, backend, true, true, sys), nil
+	return newHandleProcess(proc, 0, pid, true)
 }

@@ -235,10 +235,7 @@ func (w *childWatch) add(c *pipeChild) {
 		go w.run(sigs)
 	}
 	w.live[c] = struct{}{}
-	select {
-	case w.nudge <- struct{}{}:
-	default:
-	}
+	notify(w.nudge)
 }
 
 func (w *childWatch) forget(c *pipeChild) {

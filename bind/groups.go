@@ -6,14 +6,11 @@ package main
 import "C"
 
 import (
-	"context"
 	"math"
 	"sync"
 	"syscall"
-	"time"
 	"unsafe"
 
-	pointer "github.com/mattn/go-pointer"
 	"github.com/procfd/procfd"
 )
 
@@ -34,18 +31,12 @@ type groupEntry struct {
 
 func newGroupEntry(g *procfd.Group) *C.procfd_group_t {
 	e := &groupEntry{g: g}
-	e.key = pointer.Save(e)
-	entries.Store(handleKey(uintptr(e.key)), e)
+	e.key = register(e)
 	return (*C.procfd_group_t)(e.key)
 }
 
-// lookupGroup returns the group entry behind k, or nil if k is not one of
-// ours (a handle's key included).
-func lookupGroup(k handleKey) *groupEntry {
-	e, _ := entries.Load(k)
-	entry, _ := e.(*groupEntry)
-	return entry
-}
+// lookupGroup returns the group entry behind k, or nil.
+func lookupGroup(k handleKey) *groupEntry { return lookupAs[groupEntry](k) }
 
 // openGroup returns the Group behind k if k is an open group. The Group
 // stays usable after a concurrent close: its methods then say ErrClosed,
@@ -127,13 +118,8 @@ func groupWait(k handleKey, timeoutMs C.int) C.int {
 	if g == nil {
 		return rc
 	}
-	ctx := context.Background()
-	if timeoutMs >= 0 {
-		// 0 is a deadline passed already: Wait looks once and returns.
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, time.Duration(timeoutMs)*time.Millisecond)
-		defer cancel()
-	}
+	ctx, cancel := timeoutContext(timeoutMs)
+	defer cancel()
 	return neg(errnoOf(g.Wait(ctx)))
 }
 
@@ -162,18 +148,12 @@ func groupPids(k handleKey, out *C.int, n C.int) C.int {
 		return neg(errnoOf(err))
 	}
 	if n > 0 {
-		copy(unsafe.Slice(out, n), cInts(pids))
+		dst := unsafe.Slice(out, n)
+		for i := range min(int(n), len(pids)) {
+			dst[i] = C.int(pids[i]) // a PID fits a C int
+		}
 	}
 	return C.int(min(len(pids), math.MaxInt32))
-}
-
-// cInts is list as C ints; a PID fits one.
-func cInts(list []int) []C.int {
-	c := make([]C.int, len(list))
-	for i, v := range list {
-		c[i] = C.int(v)
-	}
-	return c
 }
 
 func groupClose(k handleKey) C.int {

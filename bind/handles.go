@@ -91,18 +91,23 @@ func signal(k handleKey, sig C.int) C.int {
 	return neg(errnoOf(h.Signal(syscall.Signal(sig))))
 }
 
+// timeoutContext is the C ABI's timeout_ms as a context: negative waits
+// for as long as it takes, 0 is a deadline passed already (Wait looks once
+// and returns).
+func timeoutContext(timeoutMs C.int) (context.Context, context.CancelFunc) {
+	if timeoutMs < 0 {
+		return context.Background(), func() {}
+	}
+	return context.WithTimeout(context.Background(), time.Duration(timeoutMs)*time.Millisecond)
+}
+
 func wait(k handleKey, timeoutMs C.int, stp *C.procfd_status_t) C.int {
 	h, rc := openHandle(k)
 	if h == nil {
 		return rc
 	}
-	ctx := context.Background()
-	if timeoutMs >= 0 {
-		// 0 is a deadline passed already: Wait looks once and returns.
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, time.Duration(timeoutMs)*time.Millisecond)
-		defer cancel()
-	}
+	ctx, cancel := timeoutContext(timeoutMs)
+	defer cancel()
 	st, err := h.Wait(ctx)
 	if err != nil {
 		return neg(errnoOf(err))

@@ -45,18 +45,28 @@ type entry struct {
 // newEntry makes the key for h, to hand to C as its procfd_t *.
 func newEntry(h *procfd.Handle, killOnClose bool) *C.procfd_t {
 	e := &entry{h: h, killOnClose: killOnClose}
-	e.key = pointer.Save(e)
-	entries.Store(handleKey(uintptr(e.key)), e)
+	e.key = register(e)
 	return (*C.procfd_t)(e.key)
 }
 
-// lookup returns the entry behind k, or nil if k is not one of ours (a
-// group's key included).
-func lookup(k handleKey) *entry {
+// register makes the go-pointer key for a table entry (a handle's or a
+// group's) and files the entry under it.
+func register(e any) unsafe.Pointer {
+	key := pointer.Save(e)
+	entries.Store(handleKey(uintptr(key)), e)
+	return key
+}
+
+// lookupAs returns the entry of type T behind k, or nil if k is not one of
+// ours or holds another kind (a group's key asked for as a handle's).
+func lookupAs[T any](k handleKey) *T {
 	e, _ := entries.Load(k)
-	entry, _ := e.(*entry)
+	entry, _ := e.(*T)
 	return entry
 }
+
+// lookup returns the handle entry behind k, or nil.
+func lookup(k handleKey) *entry { return lookupAs[entry](k) }
 
 // retire drops the entry's Handle and queues its key for release.
 func (e *entry) retire() {
