@@ -56,15 +56,8 @@ func startTree(g *procfd.Group, killOnClose bool) *tree {
 		r.Close()
 		w.Close()
 	})
-	attr := &procfd.Attr{Group: g, KillOnClose: killOnClose, Files: []*os.File{nil, w, nil}}
-	h, err := procfd.Start(childExe(), []string{"child", "spawn"}, attr)
-	if errors.Is(err, windows.ERROR_INTERNAL_ERROR) {
-		// Wine's CreateProcessW answered this once in CI (a wineserver
-		// hiccup, which Windows does not document for it), before the
-		// child existed: say so, and start once more.
-		AddReportEntry("CreateProcessW: ERROR_INTERNAL_ERROR, started again", err.Error())
-		h, err = procfd.Start(childExe(), []string{"child", "spawn"}, attr)
-	}
+	h, err := procfd.Start(childExe(), []string{"child", "spawn"},
+		&procfd.Attr{Group: g, KillOnClose: killOnClose, Files: []*os.File{nil, w, nil}})
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(func() {
 		h.Kill()
