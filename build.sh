@@ -26,6 +26,9 @@
 #                       the death pipe of macOS and the BSDs, built on Linux
 #                       under the tag procfd_posixpipe, and its suite
 #   ./build.sh qemu     the qemu-user step of test alone
+#   ./build.sh python   the Python package step of test alone: pip install
+#                       ./bind/python into a new venv (build/venv), offline,
+#                       and the Python tests against what it installed
 #   ./build.sh fuzz     the fuzzing alone; go test runs the committed
 #                       corpus (bind/testdata/fuzz) in any case
 #   ./build.sh bench    the side-by-side benchmark table (issue 9; 15 to 26 min on 2 cores here)
@@ -116,7 +119,7 @@ examples() {
 	cc -std=c11 -Wall -Wextra -Werror -Ibuild/include examples/c/main.c -o build/examples/c-example \
 		-Lbuild/lib -lprocfd -Wl,-rpath,'$ORIGIN/../lib'
 	build/examples/c-example
-	step "example: Python (examples/python), through bind/python/procfd.py"
+	step "example: Python (examples/python), through bind/python/procfd"
 	PYTHONPATH=bind/python PYTHONDONTWRITEBYTECODE=1 python3 examples/python/example.py
 }
 
@@ -175,6 +178,34 @@ check_exports() {
 	sh tests/capi/check-exports.sh build/lib/libprocfd.so include/procfd.h
 }
 
+# run_python_package: the Python package as a user installs it. In a new
+# virtual environment, pip installs bind/python offline (--no-index: its
+# build backend, in the tree, needs nothing from an index), building
+# libprocfd.so into the package; then, from / and with neither PYTHONPATH
+# nor PROCFD_LIBRARY, the README's one-liner and the Python tests run
+# against what pip installed (PROCFD_TEST_INSTALLED adds the checks of the
+# install itself). Last, the sdist the backend writes is installed over it
+# and runs the one-liner: the sdist carries its own copy of the Go sources.
+run_python_package() {
+	step "Python package: pip install ./bind/python into a new venv, offline; the Python tests against it"
+	local venv=$PWD/build/venv dist=$PWD/build/dist repo=$PWD
+	local pip=("$venv/bin/python" -m pip --disable-pip-version-check --no-input install --no-index --no-cache-dir)
+	rm -rf "$venv" "$dist"
+	python3 -m venv "$venv"
+	"${pip[@]}" ./bind/python
+	local clean=(env -u PYTHONPATH -u PROCFD_LIBRARY -u PROCFD_BACKEND PYTHONDONTWRITEBYTECODE=1)
+	(cd / && "${clean[@]}" "$venv/bin/python" -c "import procfd; print(procfd.spawn(['true']).wait())")
+	(cd / && "${clean[@]}" PROCFD_TEST_INSTALLED=1 "$venv/bin/python" -m unittest discover \
+		-s "$repo/tests/capi/python")
+	step "Python package: its sdist, built by the backend, installed over it"
+	mkdir -p "$dist"
+	local sdist
+	sdist=$(cd bind/python/backend && PYTHONDONTWRITEBYTECODE=1 python3 -c \
+		'import sys, procfd_backend; print(procfd_backend.build_sdist(sys.argv[1]))' "$dist")
+	"${pip[@]}" --force-reinstall "$dist/$sdist"
+	(cd / && "${clean[@]}" "$venv/bin/python" -c "import procfd; print(procfd.spawn(['true']).wait(), procfd._lib._name)")
+}
+
 run_tests() {
 	check_format
 	build
@@ -182,6 +213,7 @@ run_tests() {
 	"$GO" vet ./...
 	check_other_systems
 	check_exports
+	run_python_package
 	step "the package's examples and the Ginkgo suites, under -race (tests/capi: the C and Python tests)"
 	"$GO" test -race -count=1 -timeout 20m ./...
 	run_nocgo
@@ -330,6 +362,7 @@ windows) run_windows ;;
 nocgo) run_nocgo ;;
 posixpipe) run_posixpipe ;;
 qemu) run_qemu ;;
+python) run_python_package ;;
 fuzz) run_fuzz ;;
 bench) run_bench ;;
 lib)
@@ -342,7 +375,7 @@ lib)
 	build_library "$out"
 	;;
 *)
-	echo "usage: $0 [test|reliability|windows|nocgo|posixpipe|qemu|fuzz|bench|lib [OUTDIR]]" >&2
+	echo "usage: $0 [test|reliability|windows|nocgo|posixpipe|qemu|python|fuzz|bench|lib [OUTDIR]]" >&2
 	exit 2
 	;;
 esac

@@ -4,6 +4,7 @@ in asyncio without a thread each.
 
 ./build.sh runs it; by hand, after ./build.sh:
     PYTHONPATH=bind/python python3 examples/python/example.py
+or, once pip install ./bind/python has installed the package, from anywhere.
 """
 
 import asyncio

@@ -1,14 +1,20 @@
-"""The Python binding (bind/python/procfd.py), stdlib unittest only.
+"""The Python binding (bind/python/procfd), stdlib unittest only.
 
 Run from the repository with the library built:
     python3 -m unittest discover -s tests/capi/python -v
-PROCFD_LIBRARY may name the library to test.
+PROCFD_LIBRARY may name the library to test. Against the installed package
+(pip install ./bind/python), run with that Python from outside the tree and
+PROCFD_TEST_INSTALLED=1, which adds the checks of what pip installed:
+./build.sh test does both.
 """
 
 import asyncio
 import errno
 import gc
+import importlib.metadata
+import inspect
 import os
+import pydoc
 import re
 import select
 import signal
@@ -17,6 +23,7 @@ import sys
 import tempfile
 import threading
 import time
+import typing
 import unittest
 from pathlib import Path
 
@@ -89,6 +96,82 @@ print(resource.getrlimit(resource.RLIMIT_NOFILE)[0])
             out = subprocess.run([sys.executable, "-c", self.HOST, procfd._lib._name],
                                  capture_output=True, text=True, check=True).stdout
             self.assertEqual(out.strip(), "300")
+
+
+def public_callables():
+    """(name, function) for each public function and method of the module."""
+    for name in procfd.__all__:
+        value = getattr(procfd, name)
+        if inspect.isfunction(value):
+            yield name, value
+        elif inspect.isclass(value) and not issubclass(value, tuple):
+            for attr, member in vars(value).items():
+                if inspect.isfunction(member) and (not attr.startswith("_") or attr == "__init__"):
+                    yield f"{name}.{attr}", member
+
+
+class PackageTest(unittest.TestCase):
+    """What the package promises its users beyond behaviour: help() and a
+    type checker see every public function documented and annotated."""
+
+    def test_public_callables_have_docstrings_and_annotations(self):
+        seen = 0
+        for name, fn in public_callables():
+            with self.subTest(name):
+                if fn.__name__ != "__init__":  # the class's docstring covers it
+                    self.assertTrue(inspect.getdoc(fn), f"{name} has no docstring")
+                hints = typing.get_type_hints(fn)
+                self.assertIn("return", hints, f"{name} has no return annotation")
+                params = [p for p in inspect.signature(fn).parameters if p != "self"]
+                self.assertEqual(sorted(hints.keys() - {"return"}), sorted(params),
+                                 f"{name}: parameters without annotations")
+                seen += 1
+        self.assertGreaterEqual(seen, 20)
+
+    def test_help_shows_the_docstrings(self):
+        text = pydoc.render_doc(procfd.spawn, renderer=pydoc.plaintext)
+        self.assertIn("Start a program and return the Process that owns it.", text)
+        # The annotations are strings (from __future__ import annotations),
+        # which help() shows quoted.
+        self.assertRegex(text, r"group: '?Optional\[Group\]'? = None")
+        text = pydoc.render_doc(procfd, renderer=pydoc.plaintext)
+        self.assertIn("A handle owns exactly one process", text)
+        self.assertIn("Wait until every process in the group has ended.", text)
+
+
+@unittest.skipUnless(os.environ.get("PROCFD_TEST_INSTALLED") == "1",
+                     "PROCFD_TEST_INSTALLED=1 tests the installed package")
+class InstalledTest(unittest.TestCase):
+    """The package as pip installed it: from site-packages, with its own
+    library inside, the version of the header and the type marker."""
+
+    def package_dir(self):
+        return Path(procfd.__file__).resolve().parent
+
+    def test_imported_from_the_environment_not_the_tree(self):
+        self.assertTrue(self.package_dir().is_relative_to(Path(sys.prefix).resolve()),
+                        f"{procfd.__file__} is not under {sys.prefix}")
+        self.assertNotEqual(self.package_dir(), REPO / "bind" / "python" / "procfd")
+
+    def test_loads_the_library_beside_it(self):
+        self.assertEqual(Path(procfd._lib._name), self.package_dir() / "libprocfd.so")
+
+    def test_library_beside_it_comes_before_the_environment(self):
+        # An installed package keeps the library it was built with, so
+        # that a PROCFD_LIBRARY meant for a tree cannot break it.
+        env = dict(os.environ, PROCFD_LIBRARY="/nonexistent/libprocfd.so")
+        env.pop("PYTHONPATH", None)
+        out = subprocess.run(
+            [sys.executable, "-c", "import procfd; print(procfd._lib._name); "
+             "print(procfd.spawn(['true']).wait().returncode)"],
+            env=env, cwd="/", capture_output=True, text=True, check=True).stdout.split()
+        self.assertEqual(out, [str(self.package_dir() / "libprocfd.so"), "0"])
+
+    def test_version_and_type_marker(self):
+        self.assertEqual(importlib.metadata.version("procfd"), procfd.version())
+        self.assertTrue((self.package_dir() / "py.typed").is_file())
+        files = {str(f) for f in importlib.metadata.files("procfd")}
+        self.assertLessEqual({"procfd/__init__.py", "procfd/py.typed", "procfd/libprocfd.so"}, files)
 
 
 class SpawnTest(unittest.TestCase):

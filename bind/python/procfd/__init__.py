@@ -20,16 +20,20 @@ process group):
         g.signal(signal.SIGTERM)
         g.wait(timeout=5)               # or: await g.wait_async()
 
-The library is found through the environment variable PROCFD_LIBRARY (a
-path), then the build/lib/ directory of the procfd source tree this file
-belongs to, then ctypes.util.find_library("procfd"). On Windows
-(os.name == "nt") it is procfd.dll, looked for after PROCFD_LIBRARY beside
-this file, then in the tree's build/windows/, then by find_library (PATH);
-that path is untested: no Windows Python has run it.
+The library is looked for beside this module first (libprocfd.so, or
+procfd.dll where os.name is "nt"), where `pip install ./bind/python` puts
+the one it builds, so that an installed package always loads the library
+it was built with. Then the environment variable PROCFD_LIBRARY (a path),
+then the library of the procfd source tree this module belongs to
+(build/lib/, or build/windows/ for the dll), then
+ctypes.util.find_library("procfd"). The Windows path is untested: no
+Windows Python has run it.
 
 Failures raise OSError with the errno that libprocfd returned, so a missing
 program is FileNotFoundError and an elapsed wait timeout is TimeoutError.
 """
+
+from __future__ import annotations
 
 import asyncio
 import ctypes
@@ -42,44 +46,47 @@ import subprocess
 import threading
 import time
 from pathlib import Path
-from typing import NamedTuple, Optional
+from typing import Any, List, Mapping, NamedTuple, Optional, Protocol, Sequence, Union
 
 __all__ = ["Group", "Process", "Status", "default_backend", "open", "spawn", "version"]
 
 
-def _load_library():
+class _HasFileno(Protocol):
+    def fileno(self) -> int: ...
+
+
+# What spawn() takes: the types of subprocess's arguments of the same names.
+_Str = Union[str, bytes]
+_Path = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
+_File = Union[None, int, _HasFileno]
+
+
+def _load_library() -> ctypes.CDLL:
+    here = Path(__file__).resolve().parent
+    name = "procfd.dll" if os.name == "nt" else "libprocfd.so"
+    bundled = here / name
+    if bundled.exists():
+        return ctypes.CDLL(str(bundled))
     explicit = os.environ.get("PROCFD_LIBRARY")
     if explicit:
         # An explicit choice that does not load is an error, not a reason
         # to pick up some other copy.
         return ctypes.CDLL(explicit)
-    if os.name == "nt":
-        return _load_dll()
-    in_tree = Path(__file__).resolve().parents[2] / "build" / "lib" / "libprocfd.so"
+    # bind/python/procfd/ in the source tree: its build/ is three up.
+    tree = here.parents[2] / "build"
+    in_tree = tree / "windows" / name if os.name == "nt" else tree / "lib" / name
     if in_tree.exists():
         return ctypes.CDLL(str(in_tree))
+    # ctypes.util.find_library looks in PATH on Windows; ctypes itself does
+    # not, for a bare name, since Python 3.8: load the full path.
     found = ctypes.util.find_library("procfd")
     if found:
         return ctypes.CDLL(found)
     raise ImportError(
-        "libprocfd not found: set PROCFD_LIBRARY to its path, build it with "
-        "./build.sh, or install it where the dynamic linker looks"
-    )
-
-
-def _load_dll():
-    # Windows: procfd.dll, by full path (ctypes does not search the
-    # directory of this module, nor PATH for a bare name since Python 3.8).
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "procfd.dll", here.parents[1] / "build" / "windows" / "procfd.dll"):
-        if candidate.exists():
-            return ctypes.CDLL(str(candidate))
-    found = ctypes.util.find_library("procfd")
-    if found:
-        return ctypes.CDLL(found)
-    raise ImportError(
-        "procfd.dll not found: set PROCFD_LIBRARY to its path, or put it "
-        "beside procfd.py or in a directory of PATH"
+        f"libprocfd not found: not beside {__file__}, nor named by "
+        "PROCFD_LIBRARY, nor built in this source tree (./build.sh), nor "
+        "where the dynamic linker looks; pip install ./bind/python builds "
+        "and installs both"
     )
 
 
@@ -231,7 +238,7 @@ _WAIT_SLICE_MS = 200
 class Process:
     """A handle that owns one process. Get one from spawn() or open()."""
 
-    def __init__(self, handle, args=None):
+    def __init__(self, handle: int, args: Optional[List[Any]] = None) -> None:
         self._h = handle
         self._watches = {}  # event loop -> _Watch, while wait_async is pending there
         self.args = args
@@ -239,7 +246,7 @@ class Process:
         self.backend = _backend(handle).decode()
         self.returncode = None
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         state = "closed" if self._h is None else f"returncode={self.returncode}"
         return f"<procfd.Process pid={self.pid} backend={self.backend} {state}>"
 
@@ -249,23 +256,25 @@ class Process:
             raise ValueError("operation on a closed procfd.Process")
         return h
 
-    def fileno(self):
+    def fileno(self) -> int:
         """The descriptor that becomes readable when the process has ended.
 
         Valid until close(); do not close it or read from it.
         """
         return _check(_fd(self._handle()))
 
-    def send_signal(self, sig):
+    def send_signal(self, sig: int) -> None:
         """Send sig; like subprocess, do nothing once the process has ended."""
         rc = _send_signal(self._handle(), _c_int_arg(sig, "signal"))
         if rc != -_errno.ESRCH:
             _check(rc)
 
-    def terminate(self):
+    def terminate(self) -> None:
+        """Send SIGTERM; see send_signal()."""
         self.send_signal(_signal.SIGTERM)
 
-    def kill(self):
+    def kill(self) -> None:
+        """Send SIGKILL; see send_signal()."""
         self.send_signal(_signal.SIGKILL)
 
     def _try_wait(self, timeout_ms):
@@ -279,7 +288,7 @@ class Process:
         self.returncode = status.returncode
         return status
 
-    def wait(self, timeout=None):
+    def wait(self, timeout: Optional[float] = None) -> Status:
         """Wait for the process to end and return its Status.
 
         timeout is in seconds; None waits for as long as it takes. Raises
@@ -289,7 +298,7 @@ class Process:
         return _wait_in_slices(self._try_wait, timeout,
                                lambda: f"pid {self.pid} still running after {timeout} s")
 
-    async def wait_async(self):
+    async def wait_async(self) -> Status:
         """Wait for the process to end, in asyncio, and return its Status.
 
         The handle's descriptor is watched by the running loop (add_reader):
@@ -310,7 +319,7 @@ class Process:
             watch.future.add_done_callback(lambda _: self._watches.pop(loop, None))
         return await asyncio.shield(watch.future)
 
-    def close(self):
+    def close(self) -> None:
         """Release the handle. Calling it again does nothing.
 
         With kill_on_close the process, if it still runs, is killed and
@@ -330,10 +339,10 @@ class Process:
         finally:
             _check(_close(h))
 
-    def __enter__(self):
+    def __enter__(self) -> Process:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def __del__(self):
@@ -380,7 +389,8 @@ class Group:
     raises OSError(ENOTSUP).
     """
 
-    def __init__(self, kill_on_close=False, mechanism=None, subreaper=False):
+    def __init__(self, kill_on_close: bool = False, mechanism: Optional[str] = None,
+                 subreaper: bool = False) -> None:
         self._g = None
         self._watches = {}  # event loop -> _Watch, while wait_async is pending there
         attr = _CGroupAttr()
@@ -395,7 +405,7 @@ class Group:
         self._g = g.value
         self.mechanism = _group_mechanism(self._g).decode()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         state = " closed" if self._g is None else ""
         return f"<procfd.Group mechanism={self.mechanism}{state}>"
 
@@ -405,18 +415,18 @@ class Group:
             raise ValueError("operation on a closed procfd.Group")
         return g
 
-    def fileno(self):
+    def fileno(self) -> int:
         """A descriptor that polls readable exactly while the group is empty.
 
         Valid until close(); do not close it or read from it.
         """
         return _check(_group_fd(self._handle()))
 
-    def fd(self):
+    def fd(self) -> int:
         """The same as fileno()."""
         return self.fileno()
 
-    def signal(self, sig):
+    def signal(self, sig: int) -> bool:
         """Send sig to every process in the group. Returns False, and sends
         nothing, if the group is empty."""
         rc = _group_signal(self._handle(), _c_int_arg(sig, "signal"))
@@ -425,7 +435,7 @@ class Group:
         _check(rc)
         return True
 
-    def kill(self):
+    def kill(self) -> bool:
         """Kill every process in the group (on "cgroup", with cgroup.kill,
         which no fork escapes); wait() waits for them to be gone."""
         return self.signal(_signal.SIGKILL)
@@ -438,7 +448,7 @@ class Group:
         _check(rc)
         return True
 
-    def wait(self, timeout=None):
+    def wait(self, timeout: Optional[float] = None) -> None:
         """Wait until every process in the group has ended.
 
         timeout is in seconds; None waits for as long as it takes. Raises
@@ -449,7 +459,7 @@ class Group:
         _wait_in_slices(self._try_wait, timeout,
                         lambda: f"group still has processes after {timeout} s")
 
-    async def wait_async(self):
+    async def wait_async(self) -> None:
         """Wait, in asyncio, until every process in the group has ended.
 
         The group's descriptor is watched by the running loop (add_reader):
@@ -466,7 +476,7 @@ class Group:
             watch.future.add_done_callback(lambda _: self._watches.pop(loop, None))
         await asyncio.shield(watch.future)
 
-    def pids(self):
+    def pids(self) -> List[int]:
         """The PIDs of the processes in the group, in no order. A PID is a
         number: the process may end, and its PID be reused, at once."""
         n = 64
@@ -477,7 +487,7 @@ class Group:
                 return list(buf[:count])
             n = count + 16  # more came meanwhile: ask again with room
 
-    def close(self):
+    def close(self) -> None:
         """Release the group. Calling it again does nothing.
 
         With kill_on_close every process in the group is killed, and close
@@ -496,10 +506,10 @@ class Group:
         finally:
             _check(_group_close(g))
 
-    def __enter__(self):
+    def __enter__(self) -> Group:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def __del__(self):
@@ -637,9 +647,12 @@ def _dir_error(cwd):
         return True
 
 
-def spawn(args, cwd=None, env=None, stdin=None, stdout=None, stderr=None,
-          kill_on_close=False, start_new_session=False, backend=None,
-          restore_signals=True, group=None):
+def spawn(args: Union[_Path, Sequence[_Path]], cwd: Optional[_Path] = None,
+          env: Optional[Mapping[_Str, _Str]] = None,
+          stdin: _File = None, stdout: _File = None, stderr: _File = None,
+          kill_on_close: bool = False, start_new_session: bool = False,
+          backend: Optional[str] = None, restore_signals: bool = True,
+          group: Optional[Group] = None) -> Process:
     """Start a program and return the Process that owns it.
 
     args is the argument list, args[0] the program; a program name without a
@@ -714,7 +727,7 @@ def spawn(args, cwd=None, env=None, stdin=None, stdout=None, stderr=None,
     return Process(h.value, args=list(args))
 
 
-def open(pid):
+def open(pid: int) -> Process:
     """Return a Process for the existing process pid, child or not.
 
     wait() on a process that is not our child returns once its parent has
@@ -725,11 +738,11 @@ def open(pid):
     return Process(h.value)
 
 
-def default_backend():
+def default_backend() -> str:
     """The backend spawn() and open() use unless told: "pidfd" or "pipe"."""
     return _default_backend().decode()
 
 
-def version():
+def version() -> str:
     """The version of the loaded libprocfd, "MAJOR.MINOR.PATCH"."""
     return _version().decode()
