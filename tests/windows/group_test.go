@@ -56,7 +56,7 @@ func startTree(g *procfd.Group, killOnClose bool) *tree {
 		r.Close()
 		w.Close()
 	})
-	h, err := procfd.Start(childExe(), []string{"child", "spawn"},
+	h, err := startMany(childExe(), []string{"child", "spawn"},
 		&procfd.Attr{Group: g, KillOnClose: killOnClose, Files: []*os.File{nil, w, nil}})
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(func() {

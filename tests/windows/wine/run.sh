@@ -33,17 +33,6 @@ if [ ! -d "$system32" ]; then
 	echo "run.sh: making the Wine prefix $WINEPREFIX" >&2
 	"$wine" wineboot --init >/dev/null 2>&1 || true
 	[ -d "$system32" ] || { echo "$0: wineboot made no prefix in $WINEPREFIX" >&2; exit 1; }
-	# wineboot returns while the prefix's services still start up; wait
-	# until they have settled and the server has gone, so that the
-	# program does not start processes beside them. CreateProcessW failed
-	# with ERROR_INTERNAL_ERROR twice in CI runs, which make a fresh
-	# prefix, and never in runs on a settled one.
-	for ws in wineserver /usr/lib/wine/wineserver64; do
-		if command -v "$ws" >/dev/null 2>&1; then
-			"$ws" -w
-			break
-		fi
-	done
 fi
 if [ ! -e "$system32/bcryptprimitives.dll" ] || [ "$here/bcryptprimitives.c" -nt "$system32/bcryptprimitives.dll" ]; then
 	x86_64-w64-mingw32-gcc -std=gnu11 -Wall -Wextra -Werror -O2 -shared \
