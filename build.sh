@@ -206,6 +206,13 @@ run_python_package() {
 	(cd / && "${clean[@]}" "$venv/bin/python" -c "import procfd; print(procfd.spawn(['true']).wait(), procfd._lib._name)")
 }
 
+# check_man: a page in man/man3 for every function of include/procfd.h,
+# each true to its prototype and rendering without warnings (man-db).
+check_man() {
+	step "man pages: one per function of include/procfd.h, each rendering without warnings"
+	bash tests/man/check.sh
+}
+
 run_tests() {
 	check_format
 	build
@@ -213,6 +220,7 @@ run_tests() {
 	"$GO" vet ./...
 	check_other_systems
 	check_exports
+	check_man
 	run_python_package
 	step "the package's examples and the Ginkgo suites, under -race (tests/capi: the C and Python tests)"
 	"$GO" test -race -count=1 -timeout 20m ./...
