@@ -38,8 +38,8 @@ func newGroup(attr *GroupAttr) (*Group, error) {
 		sys, err = newCgroupGroup()
 	case MechanismProcessGroup:
 		sys, err = newPgroupGroup(attr.Subreaper)
-	case MechanismJob:
-		err = &unsupportedError{"mechanism job on linux", nil}
+	case MechanismJob, MechanismReaper:
+		err = &unsupportedError{"mechanism " + string(mechanism) + " on linux", nil}
 	default:
 		err = fmt.Errorf("unknown mechanism %q: %w", mechanism, syscall.EINVAL)
 	}

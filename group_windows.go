@@ -70,7 +70,7 @@ func newGroup(attr *GroupAttr) (*Group, error) {
 	}
 	switch attr.Mechanism {
 	case "", MechanismJob:
-	case MechanismCgroup, MechanismProcessGroup:
+	case MechanismCgroup, MechanismProcessGroup, MechanismReaper:
 		return fail(&unsupportedError{"mechanism " + string(attr.Mechanism) + " on windows", nil})
 	default:
 		return fail(fmt.Errorf("unknown mechanism %q: %w", attr.Mechanism, syscall.EINVAL))

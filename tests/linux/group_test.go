@@ -444,11 +444,13 @@ var _ = Describe("groups", Label("group"), func() {
 		Expect(string(out)).To(Equal("adopted: 2\nwait: ok\nzombies left: 0\n"))
 	})
 
-	It("refuses an unknown mechanism and the job mechanism", func() {
+	It("refuses an unknown mechanism, and those of other systems as unsupported", func() {
 		_, err := procfd.NewGroup(&procfd.GroupAttr{Mechanism: "nope"})
 		Expect(err).To(MatchError(syscall.EINVAL))
-		_, err = procfd.NewGroup(&procfd.GroupAttr{Mechanism: procfd.MechanismJob})
-		Expect(err).To(MatchError(procfd.ErrUnsupported))
+		for _, m := range []procfd.Mechanism{procfd.MechanismJob, procfd.MechanismReaper} {
+			_, err = procfd.NewGroup(&procfd.GroupAttr{Mechanism: m})
+			Expect(err).To(MatchError(procfd.ErrUnsupported), string(m))
+		}
 	})
 
 	It("refuses a zero Group, and Setsid with a process group", func() {

@@ -93,7 +93,7 @@ var _ = Describe("groups on a job object", Label("job"), func() {
 		Expect(g.Mechanism()).To(Equal(procfd.MechanismJob))
 		g2 := newGroup(&procfd.GroupAttr{Mechanism: procfd.MechanismJob})
 		Expect(g2.Mechanism()).To(Equal(procfd.MechanismJob))
-		for _, m := range []procfd.Mechanism{procfd.MechanismCgroup, procfd.MechanismProcessGroup} {
+		for _, m := range []procfd.Mechanism{procfd.MechanismCgroup, procfd.MechanismProcessGroup, procfd.MechanismReaper} {
 			_, err := procfd.NewGroup(&procfd.GroupAttr{Mechanism: m})
 			Expect(errors.Is(err, procfd.ErrUnsupported)).To(BeTrue(), "%s: %v", m, err)
 		}

@@ -1,7 +1,8 @@
 /*
  * Every bad input gets its documented errno, and none crashes the process:
  * NULL and malformed arguments, unknown backends and flags, invalid signals,
- * closed, never-opened and NULL handles.
+ * closed, never-opened and NULL handles. And no call, failing or not,
+ * changes errno: the header promises to leave it alone.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -151,6 +152,56 @@ static void test_on_exit_arguments(void)
 	CHECK_INT(procfd_close(h), 0);
 }
 
+/* errno is EDOM before call, and still EDOM after it. */
+#define CHECK_ERRNO_KEPT(call)                                                     \
+	do {                                                                       \
+		errno = EDOM;                                                      \
+		(void)(call);                                                      \
+		int errno_after_ = errno;                                          \
+		CHECK_INT(errno_after_, EDOM);                                     \
+		if (errno_after_ != EDOM)                                          \
+			fprintf(stderr, "  errno changed by %s\n", #call);          \
+	} while (0)
+
+static void test_errno_left_alone(void)
+{
+	char *argv[] = {"true", NULL};
+	char *missing[] = {"no-such-program", NULL};
+	procfd_t *h = NULL;
+	procfd_status_t st;
+
+	CHECK_ERRNO_KEPT(procfd_spawn(&h, "/no/such/program", missing, NULL, NULL));
+	CHECK_ERRNO_KEPT(procfd_spawn(&h, "/bin/true", argv, NULL, NULL));
+	CHECK(h != NULL);
+	CHECK_ERRNO_KEPT(procfd_pid(h));
+	CHECK_ERRNO_KEPT(procfd_fd(h));
+	CHECK_ERRNO_KEPT(procfd_backend(h));
+	CHECK_ERRNO_KEPT(procfd_default_backend());
+	CHECK_ERRNO_KEPT(procfd_wait(h, -1, &st));
+	CHECK_ERRNO_KEPT(procfd_signal(h, 0));
+	CHECK_ERRNO_KEPT(procfd_on_exit(h, ignore_exit, NULL));
+	CHECK_ERRNO_KEPT(procfd_close(h));
+	CHECK_ERRNO_KEPT(procfd_close(h)); /* -EBADF */
+	CHECK_ERRNO_KEPT(procfd_open(&h, -1));
+	CHECK_ERRNO_KEPT(procfd_open(&h, INT_MAX)); /* no such process */
+	CHECK_ERRNO_KEPT(procfd_strerror(-ENOENT));
+	CHECK_ERRNO_KEPT(procfd_version());
+
+	procfd_group_t *g = NULL;
+	procfd_group_attr_t bad = {.mechanism = "no-such-mechanism"};
+	CHECK_ERRNO_KEPT(procfd_group_new(&g, &bad));
+	CHECK_ERRNO_KEPT(procfd_group_new(&g, NULL));
+	if (g == NULL)
+		return; /* no mechanism here: reported by the group test */
+	int pids[4];
+	CHECK_ERRNO_KEPT(procfd_group_mechanism(g));
+	CHECK_ERRNO_KEPT(procfd_group_pids(g, pids, 4));
+	CHECK_ERRNO_KEPT(procfd_group_wait(g, 0));
+	CHECK_ERRNO_KEPT(procfd_group_fd(g));
+	CHECK_ERRNO_KEPT(procfd_group_signal(g, SIGTERM)); /* -ESRCH: empty */
+	CHECK_ERRNO_KEPT(procfd_group_close(g));
+}
+
 int main(void)
 {
 	test_spawn_arguments();
@@ -158,5 +209,6 @@ int main(void)
 	test_invalid_signals();
 	test_bad_handles();
 	test_on_exit_arguments();
+	test_errno_left_alone();
 	return check_summary();
 }

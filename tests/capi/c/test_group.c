@@ -415,8 +415,10 @@ static void test_bad_input(void)
 	CHECK_INT(procfd_group_new(&g, &attr), -EINVAL);
 	attr = (procfd_group_attr_t){.flags = 1u << 20};
 	CHECK_INT(procfd_group_new(&g, &attr), -EINVAL);
-	/* A mechanism of another system. */
+	/* The mechanisms of other systems. */
 	attr = (procfd_group_attr_t){.mechanism = "job"};
+	CHECK_INT(procfd_group_new(&g, &attr), -ENOTSUP);
+	attr = (procfd_group_attr_t){.mechanism = "reaper"};
 	CHECK_INT(procfd_group_new(&g, &attr), -ENOTSUP);
 	CHECK(g == NULL); /* no failure above wrote it */
 
