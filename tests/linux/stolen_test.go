@@ -129,6 +129,18 @@ var _ = Describe("stolen status", func() {
 		It("is read back from the kernel through the pipe backend's pidfd", Label("pipe"), func() {
 			skipWithoutPidfdInfo()
 			s := run("pipe", "reaped")
+			if clone3Refused() {
+				// The qemu filter (the "without pidfds" specs run the
+				// pipe specs under it): the pipe backend opens the
+				// pidfd after the spawn, and the kernel may reap the
+				// child before that. The documented limit, as in
+				// "where the pipe backend opens its pidfd after the
+				// spawn" below; CI met it once.
+				Expect(string(s.Out.Contents())).To(Or(
+					ContainSubstring("status: exit status 3"),
+					ContainSubstring("status lost: true")))
+				return
+			}
 			Expect(s.Out).To(gbytes.Say("status: exit status 3"))
 		})
 
@@ -233,6 +245,16 @@ func skipWithoutPidfdOpen() {
 // with a pidfd (PIDFD_GET_INFO with PIDFD_INFO_EXIT): where the ioctl fails
 // (a kernel before 6.13, or qemu-user, which answers ENOSYS to an ioctl it
 // does not know), a stolen status is lost, as the specs for that case show.
+// clone3Refused: clone3 answers ENOSYS. A kernel that keeps exit statuses
+// with pidfds (PIDFD_GET_INFO, Linux 6.13+) has clone3, so there ENOSYS
+// means that a seccomp filter or qemu-user hides it, and CLONE_PIDFD with
+// it: the pipe backend then opens each child's pidfd after the spawn.
+// clone3 with no arguments makes no process: a real one answers EINVAL.
+func clone3Refused() bool {
+	_, _, errno := unix.Syscall(unix.SYS_CLONE3, 0, 0, 0)
+	return errno == unix.ENOSYS
+}
+
 func skipWithoutPidfdInfo() {
 	GinkgoHelper()
 	skipWithoutPidfdOpen()
