@@ -48,7 +48,8 @@ type tree struct {
 }
 
 // startTree starts "child spawn" in g and waits for the grandchild's pid.
-// Both are killed at cleanup, whatever the spec did to them.
+// Both are killed at cleanup, whatever the spec did to them. The child's
+// stderr is the suite's: if it cannot start the grandchild, it says why.
 func startTree(g *procfd.Group, killOnClose bool) *tree {
 	r, w, err := os.Pipe()
 	Expect(err).NotTo(HaveOccurred())
@@ -57,7 +58,7 @@ func startTree(g *procfd.Group, killOnClose bool) *tree {
 		w.Close()
 	})
 	h, err := startMany(childExe(), []string{"child", "spawn"},
-		&procfd.Attr{Group: g, KillOnClose: killOnClose, Files: []*os.File{nil, w, nil}})
+		&procfd.Attr{Group: g, KillOnClose: killOnClose, Files: []*os.File{nil, w, os.Stderr}})
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(func() {
 		h.Kill()
