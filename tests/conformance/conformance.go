@@ -61,7 +61,7 @@ type suite struct{ backend procfd.Backend }
 func (s suite) start(argv []string, attr procfd.Attr) *procfd.Handle {
 	GinkgoHelper()
 	attr.Backend = s.backend
-	h, err := procfd.Start(bin(argv[0]), argv, &attr)
+	h, err := startProcess(bin(argv[0]), argv, &attr)
 	Expect(err).NotTo(HaveOccurred())
 	Expect(h.Backend()).To(Equal(s.backend))
 	DeferCleanup(dispose, h)

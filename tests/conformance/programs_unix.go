@@ -12,6 +12,9 @@ import (
 	"github.com/procfd/procfd/tests/internal/emulator"
 )
 
+// startProcess is how suite.start starts a process: procfd.Start itself.
+var startProcess = procfd.Start
+
 // The programs of the portable specs, as POSIX tools and shell lines.
 
 func exitArgv(code int) []string { return []string{"sh", "-c", fmt.Sprintf("exit %d", code)} }

@@ -73,7 +73,7 @@ func main() {
 
 // errorInternal is Windows' ERROR_INTERNAL_ERROR. Wine's CreateProcessW
 // answers it now and then, when the new process died in its start-up
-// (startMany in tests/windows says more); a CI run met it here, in the
+// (winhost.Start says more); a CI run met it here, in the
 // grandchild's start. Under that error alone the start is tried again, at
 // most twice, each time said on stderr. Elsewhere it never matches.
 const errorInternal = syscall.Errno(1359)
