@@ -14,13 +14,8 @@ import (
 )
 
 // startProcess is how suite.start starts a process: winhost.Start, which
-// starts again under Wine where Wine failed the start (see there), and the
-// spec's report says so.
-func startProcess(path string, argv []string, attr *procfd.Attr) (*procfd.Handle, error) {
-	return winhost.Start(path, argv, attr, func(err error) {
-		AddReportEntry("Wine: CreateProcessW answered ERROR_INTERNAL_ERROR, started again", err.Error())
-	})
-}
+// starts again under Wine where Wine failed the start (see there).
+var startProcess = winhost.Start
 
 // The programs of the portable specs: the child program (tests/internal/
 // child), which the suite puts beside the test binary as child.exe.

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/sys/windows"
 
 	"github.com/procfd/procfd"
+	"github.com/procfd/procfd/tests/internal/winhost"
 )
 
 // signalledNow reports whether h (a process, or a group's Fd) is
@@ -57,7 +58,7 @@ func startTree(g *procfd.Group, killOnClose bool) *tree {
 		r.Close()
 		w.Close()
 	})
-	h, err := startMany(childExe(), []string{"child", "spawn"},
+	h, err := winhost.Start(childExe(), []string{"child", "spawn"},
 		&procfd.Attr{Group: g, KillOnClose: killOnClose, Files: []*os.File{nil, w, os.Stderr}})
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(func() {

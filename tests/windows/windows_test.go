@@ -173,7 +173,7 @@ var _ = Describe("the handle backend", func() {
 		var wg sync.WaitGroup
 		errs := make([]error, n) // each waiter's own; read once all are done
 		for i := range n {
-			h, err := startMany(childExe(), []string{"child", "readexit", "0"},
+			h, err := winhost.Start(childExe(), []string{"child", "readexit", "0"},
 				&procfd.Attr{Files: []*os.File{r, nil, nil}})
 			Expect(err).NotTo(HaveOccurred())
 			handles = append(handles, h)

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
+	. "github.com/onsi/ginkgo/v2"
 	"golang.org/x/sys/windows"
 
 	"github.com/procfd/procfd"
@@ -35,13 +36,13 @@ func ChildExe() (string, error) {
 // some twenty, each in a spec that starts many processes; never in a run
 // of the Windows step alone): Wine's NtCreateUserProcess says so when the
 // new process died in its own start-up, before the program ran. Then, and
-// only under Wine, Start tries again, at most twice, calling retried with
-// the error first, so that the spec's report says so. On Windows, and for
-// any other error, the first answer stands.
-func Start(path string, argv []string, attr *procfd.Attr, retried func(error)) (*procfd.Handle, error) {
+// only under Wine, Start tries again, at most twice, each retry an entry
+// in the running spec's report. On Windows, and for any other error, the
+// first answer stands.
+func Start(path string, argv []string, attr *procfd.Attr) (*procfd.Handle, error) {
 	h, err := procfd.Start(path, argv, attr)
 	for retry := 0; retry < 2 && errors.Is(err, windows.ERROR_INTERNAL_ERROR) && UnderWine(); retry++ {
-		retried(err)
+		AddReportEntry("Wine: CreateProcessW answered ERROR_INTERNAL_ERROR, started again", err.Error())
 		h, err = procfd.Start(path, argv, attr)
 	}
 	return h, err
