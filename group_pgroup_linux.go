@@ -345,34 +345,78 @@ type procStat struct {
 	state           byte
 }
 
-// scanProcs calls f for each process in /proc until f returns false. A
-// process that ends during the scan is skipped.
+// scanLooksMax bounds the listings of one scan. Each listing after the
+// first reads only the processes born since the one before, so only a
+// system that starts processes faster than a few can be read at a time
+// runs out of it.
+const scanLooksMax = 1000
+
+// scanProcs calls f once for each process in /proc until f returns false.
+// A process that ends before it is read is skipped.
+//
+// One listing of /proc is not a snapshot: a member listed may fork a
+// child, which the listing missed, and exit before it is read, so the
+// group would look empty while the child runs. So scanProcs lists again
+// until a listing shows no process it has not read. Then a process that
+// runs at the end was listed, and read, while it ran: it was born by the
+// last listing, and the process group of a live process changes only by
+// its own setpgid or setsid.
 func scanProcs(f func(procStat) bool) error {
+	read := make(map[int]bool)
+	var buf [512]byte
+	for range scanLooksMax {
+		pids, err := listProcs()
+		if err != nil {
+			return err
+		}
+		fresh := false
+		for _, pid := range pids {
+			if read[pid] {
+				continue
+			}
+			read[pid] = true
+			fresh = true
+			path := "/proc/" + strconv.Itoa(pid) + "/stat"
+			stat, err := readSmallFile(path, buf[:])
+			if isGone(err) || errors.Is(err, syscall.EACCES) {
+				// Ended, or hidden by hidepid: a process of
+				// another user, which cannot have been started
+				// in a group of ours.
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			p, ok := parseProcStat(pid, stat)
+			if ok && !f(p) {
+				return nil
+			}
+		}
+		if !fresh {
+			return nil
+		}
+	}
+	return fmt.Errorf("/proc: processes were born throughout %d listings", scanLooksMax)
+}
+
+// listProcs lists the processes in /proc.
+func listProcs() ([]int, error) {
 	dir, err := os.Open("/proc")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer dir.Close()
 	names, err := dir.Readdirnames(-1)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	var buf [512]byte
+	pids := make([]int, 0, len(names))
 	for _, name := range names {
-		pid, err := strconv.Atoi(name)
-		if err != nil {
-			continue
-		}
-		stat, err := readSmallFile("/proc/"+name+"/stat", buf[:])
-		if err != nil {
-			continue
-		}
-		p, ok := parseProcStat(pid, stat)
-		if ok && !f(p) {
-			return nil
+		if pid, err := strconv.Atoi(name); err == nil {
+			pids = append(pids, pid)
 		}
 	}
-	return nil
+	return pids, nil
 }
 
 // parseProcStat reads "PID (COMM) STATE PPID PGRP ..."; COMM may hold

@@ -33,6 +33,15 @@ const daemonScript = `sleep 1000 & echo $!
 setsid sh -c 'sleep 1001 & echo $!'
 exit 0`
 
+// relayScript hands the group on through 300 generations of shells, each
+// of which forks the next and exits, so that the group is never empty
+// while no member lives long. The last prints a line and sleeps.
+const relayScript = `relay() {
+	if [ "$1" -gt 0 ]; then relay $(($1 - 1)) & exit 0; fi
+	echo relayed; exec sleep 1000
+}
+relay 300`
+
 // descendants of daemonScript, by what they did.
 type descendants struct{ background, doubleForked, daemon int }
 
@@ -319,6 +328,34 @@ var _ = Describe("groups", Label("group"), func() {
 				// last look could stand in for it).
 				Eventually(func() bool { return readable(int(g.Fd())) }, waitTimeout).Should(BeTrue())
 				Expect(g.Wait(doneContext())).To(Succeed())
+			})
+
+			It("stays populated while each member starts the next and exits", func() {
+				g := newGroup(attr(false))
+				r, w := newPipe()
+				startOn("", []string{"sh", "-c", relayScript}, procfd.Attr{Group: g, Files: []*os.File{nil, w, os.Stderr}})
+				w.Close()
+				relayed := make(chan error, 1)
+				go func() {
+					_, err := bufio.NewReader(r).ReadString('\n')
+					relayed <- err
+				}()
+				// Each look races a handover: the member it lists may
+				// have exited, and its successor been born, before the
+				// look reads the member's state.
+				for looks := 0; ; looks++ {
+					select {
+					case err := <-relayed:
+						Expect(err).NotTo(HaveOccurred())
+						Expect(looks).To(BeNumerically(">", 0), "the relay ended before the first look")
+						Expect(g.Kill()).To(Succeed())
+						Expect(waitGroup(g)).To(Succeed())
+						return
+					default:
+					}
+					Expect(readable(int(g.Fd()))).To(BeFalse(), "the flag, at look %d", looks)
+					Expect(g.Wait(doneContext())).To(MatchError(context.Canceled), "Wait's look %d", looks)
+				}
 			})
 
 			It("ends a Wait in progress at Close", func() {
