@@ -370,7 +370,9 @@ const (
 	// loop) can take that zombie, and NewGroup then fails, or a later
 	// Signal does, with an error matching syscall.ECHILD. The group
 	// learns of a member's end at SIGCHLD, every 100 ms while it is
-	// populated, and within milliseconds of a signal it sent. Linux
+	// populated, and within milliseconds of a signal it sent. Members
+	// are found in /proc, so one that /proc hides from the caller
+	// (mounted with hidepid, and of another user) does not count. Linux
 	// only, built with cgo: the anchor runs no program, and Go's own
 	// spawn cannot start one.
 	MechanismProcessGroup Mechanism = "pgroup"

@@ -480,6 +480,28 @@ var _ = Describe("groups", Label("group"), func() {
 		})
 	})
 
+	It("on the pgroup mechanism, misses a member that /proc hides, as documented", Label("pgroup"), func() {
+		emulator.Skip("the helper mounts a proc in a mount namespace of its own, which qemu-user does not emulate")
+		skipWithoutPgroups()
+		for _, tool := range []string{"unshare", "setpriv"} {
+			if _, err := exec.LookPath(tool); err != nil {
+				Skip("no " + tool + "(1) here")
+			}
+		}
+		// A proc that hides what the helper may not ptrace (hidepid=2,
+		// and a gid the helper is not in, since that gid sees all),
+		// and a helper without CAP_SYS_PTRACE, which would see all.
+		cmd := exec.Command("unshare", "-m", "--propagation", "private", "sh", "-c",
+			`mount -t proc -o hidepid=2,gid=4242 proc /proc &&
+			exec setpriv --inh-caps=-sys_ptrace --bounding-set=-sys_ptrace "$1"`,
+			"sh", testbin.Path(testbin.HiddenMember))
+		cmd.Env = envWithoutBackend()
+		out, err := cmd.CombinedOutput()
+		Expect(err).NotTo(HaveOccurred(), string(out))
+		Expect(string(out)).To(Equal("hidden: true\npids: [] <nil>\nwait: <nil>\n" +
+			"member runs: true\nkilled through its handle: ok\n"))
+	})
+
 	It("with Subreaper, adopts the orphans of a process group, learns of their end and reaps them", Label("pgroup"), func() {
 		skipWithoutPgroups()
 		emulator.Skip("qemu-user refuses prctl PR_SET_CHILD_SUBREAPER (EINVAL)")

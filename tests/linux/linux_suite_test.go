@@ -18,7 +18,7 @@ func TestLinux(t *testing.T) {
 }
 
 var _ = SynchronizedBeforeSuite(func() []byte {
-	return testbin.Build(testbin.FDProbe, testbin.CloseFDs, testbin.SigIgn, testbin.NoFile, testbin.GroupFallback, testbin.Subreaper)
+	return testbin.Build(testbin.FDProbe, testbin.CloseFDs, testbin.SigIgn, testbin.NoFile, testbin.GroupFallback, testbin.HiddenMember, testbin.Subreaper)
 }, testbin.Load)
 
 var _ = SynchronizedAfterSuite(func() {}, gexec.CleanupBuildArtifacts)

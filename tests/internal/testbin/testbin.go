@@ -69,6 +69,9 @@ const (
 	// GroupFallback makes groups where no cgroup can be made, and prints
 	// the mechanism it got and the error of a forced cgroup.
 	GroupFallback = "github.com/procfd/procfd/tests/internal/groupfallback"
+	// HiddenMember shows what a process-group group misses where /proc
+	// hides a member from it.
+	HiddenMember = "github.com/procfd/procfd/tests/internal/hiddenmember"
 	// Subreaper makes a process-group group with GroupAttr.Subreaper and
 	// reports the orphans it adopted and the zombies left after Wait.
 	Subreaper = "github.com/procfd/procfd/tests/internal/subreaper"
