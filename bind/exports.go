@@ -154,7 +154,8 @@ func pfdgo_version() (v *C.char) {
 // The recover* functions are deferred by every export: a panic is a bug
 // in procfd, and the host process must outlive it. A Go panic must not
 // unwind into C, so each one ends here, named on stderr for the bug
-// report, and the export returns -EIO (or NULL).
+// report, and the export returns -EIO (or NULL, which procfd_strerror and
+// procfd_version turn into a text: bind/procfd.c).
 
 func recoverInt(fn string, rc *C.int) {
 	if r := recover(); r != nil {

@@ -82,6 +82,21 @@ PFD_EXPORT int procfd_group_pids(const procfd_group_t *g, int *pids, int npids) 
 
 PFD_EXPORT int procfd_group_close(procfd_group_t *g) { KEEP_ERRNO(int, pfdgo_group_close((uintptr_t)g)); }
 
-PFD_EXPORT const char *procfd_strerror(int err) { KEEP_ERRNO(const char *, pfdgo_strerror(err)); }
+/* These two promise a string. Their Go side returns NULL only when it
+ * caught a panic of its own (exports.go), and the caller gets a text even
+ * then. */
+#define PFD_STRINGIFY(x) #x
+#define PFD_VERSION_TEXT(major, minor, patch) PFD_STRINGIFY(major) "." PFD_STRINGIFY(minor) "." PFD_STRINGIFY(patch)
 
-PFD_EXPORT const char *procfd_version(void) { KEEP_ERRNO(const char *, pfdgo_version()); }
+static const char *text_or(const char *text, const char *fallback) { return text ? text : fallback; }
+
+PFD_EXPORT const char *procfd_strerror(int err)
+{
+	KEEP_ERRNO(const char *, text_or(pfdgo_strerror(err), "Unknown error (libprocfd internal error)"));
+}
+
+PFD_EXPORT const char *procfd_version(void)
+{
+	KEEP_ERRNO(const char *, text_or(pfdgo_version(),
+					 PFD_VERSION_TEXT(PROCFD_VERSION_MAJOR, PROCFD_VERSION_MINOR, PROCFD_VERSION_PATCH)));
+}
