@@ -516,12 +516,14 @@ int procfd_close(procfd_t *h);
  *             the caller pins while the group is open, so that no
  *             unrelated process can take it. A descendant that calls
  *             setsid(2) or setpgid(2) leaves the group: it is then
- *             neither waited for nor signalled, nor killed on close. The
- *             end of a member that is not the caller's child is seen up
- *             to 100 ms late (at once with PROCFD_GROUP_SUBREAPER). A
- *             host that ignores SIGCHLD, or reaps with waitpid(-1, ...),
- *             can take that zombie: procfd_group_new() then fails, or a
- *             later signal does.
+ *             neither waited for nor signalled, nor killed on close, and
+ *             so is a member that /proc hides from the caller (mounted
+ *             with hidepid, a process of another user). The end of a
+ *             member that is not the caller's child is seen up to 100 ms
+ *             late (at once with PROCFD_GROUP_SUBREAPER). A host that
+ *             ignores SIGCHLD, or reaps with waitpid(-1, ...), can take
+ *             that zombie: procfd_group_new() then fails, or a later
+ *             signal does.
  *   "job"     Windows (8+, for nested jobs): a job object. A child is
  *             put in it while suspended, so nothing it starts is outside
  *             it. A process has no signals there: procfd_group_signal()
