@@ -20,17 +20,22 @@ import (
 )
 
 // FuzzCABI drives the C ABI (procfd_spawn's argument decoding, the handle
-// table, and every call on a handle) with C memory built from the input:
-// argv, envp, attr (flags, dir, backend names, descriptors), NULL and
-// garbage pointers, stale handles, signals, timeouts. No input may crash
-// the process, leak a descriptor, or leave a child.
+// table, every call on a handle, and the groups: procfd_group_new's attr
+// and every call on a group) with C memory built from the input: argv,
+// envp, attr (flags, dir, backend names, descriptors, a group), NULL and
+// garbage pointers, stale handles and groups, handles passed as groups
+// and groups as handles, signals, timeouts. No input may crash the
+// process, leak a descriptor, or leave a child.
 //
 // What runs is chosen from a fixed list of harmless programs (true, false,
 // sleep 1000, and paths that cannot be executed): the input shapes the
 // arguments, never which program runs. A searched name (PROCFD_SEARCH_PATH)
 // is looked up in a PATH that holds only a directory the test made. Open
 // takes only the pid of one of the test's own children or a pid no process
-// can have, so no signal reaches a process the test did not start.
+// can have, so no signal reaches a process the test did not start. Groups
+// hold only the test's children, so a group's signal reaches none other;
+// PROCFD_GROUP_SUBREAPER is never asked for, since it would mark the whole
+// fuzzing process for good.
 //
 // Run it with go test -run '^$' -fuzz '^FuzzCABI$' -fuzztime 60s ./bind;
 // go test runs the committed corpus (testdata/fuzz/FuzzCABI) as tests.
@@ -86,8 +91,13 @@ func FuzzCABI(f *testing.F) {
 		}
 		fuzzClose(p)
 	}
+	// The seeds run once here too, each settled before the next, so that
+	// what they leave to settle (a group closed while its child ran) is
+	// gone before the first input counts the descriptors.
 	for _, seed := range seeds {
+		before := openFds(f)
 		h.run(f, seed)
+		h.settle(f, before, time.Now().Add(inputBudget))
 	}
 	for _, seed := range seeds {
 		f.Add(seed)
@@ -115,6 +125,27 @@ var seeds = [][]byte{
 	{opSpawn, 2, 0x04, 0, 0, 4, 1, 0, 0, opFd, 0, opOnExit, 0, 0, opClose, 0},
 	// sleep on pipe, closed while it runs (detached)
 	{opSpawn, 2, 0x00, 0, 0, 4, 0, 0, opClose, 0},
+	// a "cgroup" group with KILL_ON_CLOSE; sleep started in it; every call
+	// on the group; the group passed to procfd_pid and procfd_close; the
+	// group closed, which kills sleep; sleep's handle waited and closed
+	{opGroupNew, 3, 0x01,
+		opSpawn, 2, 0x10, 0, 0, 0x04, 0, 0, 0, 0,
+		opGroupPids, 0, 0x05, opGroupSignal, 0, 0, opGroupWait, 0, 20,
+		opGroupFd, 0, opGroupMechanism, 0, opPid, 0, opClose, 0,
+		opGroupClose, 0, opWait, 1, 50, 0, opClose, 1},
+	// a "pgroup" group: sleep with SETSID refused in it, true started in
+	// it; wait for it to empty; close it twice
+	{opGroupNew, 4, 0x00,
+		opSpawn, 2, 0x11, 0, 0, 0x04, 0, 0, 0, 0,
+		opSpawn, 0, 0x10, 1, 4, 't', 'r', 'u', 'e', 0, 0x04, 0, 0, 0, 0,
+		opGroupWait, 0, 63, opGroupClose, 0, opGroupClose, 0},
+	// a handle passed as a group; groups of other systems, of an unknown
+	// mechanism, with NULL out, with unknown flags
+	{opSpawn, 2, 0x00, 0, 0, 4, 0, 0,
+		opSpawn, 0, 0x10, 1, 4, 't', 'r', 'u', 'e', 0, 0x04, 0, 0, 0, 0,
+		opGroupNew, 5, 0, opGroupNew, 6, 0, opGroupNew, 1, 0, 3, 'x', 'y', 'z',
+		opGroupNew, 0xc0, 0, opGroupNew, 0x10, 0, 0xff, opGroupPids, 0, 0x07,
+		opGroupClose, 0},
 	// garbage pointers, the default backend, strerror
 	{opBadPtr, 0, 1, opBadPtr, 1, 7, opPid, 0, opClose, 1, opSignal, 0, 9,
 		opDefault, opStrerror, 0x80, 0, 0, 0},
@@ -145,12 +176,20 @@ const (
 	opClose
 	opBadPtr
 	opStrerror
+	opGroupNew
+	opGroupMechanism
+	opGroupSignal
+	opGroupWait
+	opGroupFd
+	opGroupPids
+	opGroupClose
 	numOps
 )
 
 const (
 	maxOps     = 24
 	maxHandles = 3
+	maxGroups  = 3
 	// The pids that no process has: zero, negative, beyond any pid_max
 	// (2^22) and beyond the 32 bits of a pid.
 	// Under go test -fuzz, an input that runs 10 s is a hang that kills
@@ -171,13 +210,21 @@ type harness struct {
 	scratch unsafe.Pointer
 }
 
-// slot is a pointer the input can pass to the calls on a handle.
+// slot is a pointer the input can pass to the calls on a handle or on a
+// group.
 type slot struct {
-	p       uintptr // a procfd_t * as C would pass it
+	p       uintptr // a procfd_t * or procfd_group_t * as C would pass it
 	owned   bool    // from procfd_spawn: the test started the child
+	group   bool    // from procfd_group_new
 	closed  bool
-	garbage bool // not a handle at all
+	garbage bool // neither a handle nor a group
 }
+
+// openHandle: the calls on a handle must take s.
+func (s *slot) openHandle() bool { return !s.closed && !s.garbage && !s.group && s.p != 0 }
+
+// openGroup: the calls on a group must take s.
+func (s *slot) openGroup() bool { return !s.closed && !s.garbage && s.group && s.p != 0 }
 
 // reader hands out the input's bytes; past the end, zeros.
 type reader struct{ b []byte }
@@ -220,6 +267,7 @@ func (h *harness) run(t testing.TB, data []byte) {
 	r := &reader{b: data}
 	var slots []slot
 	var children []int
+	groups := 0
 	pick := func() *slot {
 		if len(slots) == 0 {
 			return &slot{p: 0, garbage: true}
@@ -265,49 +313,43 @@ func (h *harness) run(t testing.TB, data []byte) {
 			slots = append(slots, slot{p: p})
 		case opPid:
 			s := pick()
-			if got := fuzzPid(s.p); got <= 0 && !s.closed && !s.garbage && s.p != 0 {
-				t.Fatalf("procfd_pid of an open handle: %d", got)
+			if got := fuzzPid(s.p); (got > 0) != s.openHandle() {
+				t.Fatalf("procfd_pid of %+v: %d", *s, got)
 			}
 		case opFd:
-			fuzzFd(pick().p)
+			s := pick()
+			if fd := fuzzFd(s.p); (fd >= 0) != s.openHandle() {
+				t.Fatalf("procfd_fd of %+v: %d", *s, fd)
+			}
 		case opBackend:
 			s := pick()
 			name, null := fuzzBackend(s.p)
-			if !s.closed && !s.garbage && (null || name != "pidfd" && name != "pipe") {
-				t.Fatalf("procfd_backend of an open handle: %q (NULL %v)", name, null)
-			}
+			namedAs(t, "procfd_backend", s, s.openHandle(), name, null, "pidfd", "pipe")
 		case opDefault:
 			if b := fuzzDefaultBackend(); b != "pidfd" && b != "pipe" {
 				t.Fatalf("procfd_default_backend: %q", b)
 			}
 		case opSignal:
 			s := pick()
-			sig := int32(r.byte())
-			if sig >= 0xf0 {
-				sig = [...]int32{-1, -1 << 31, 65, 1 << 30, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}[sig-0xf0]
+			if rc := fuzzSignal(s.p, signalOf(r)); rc >= 0 && !s.openHandle() {
+				t.Fatalf("procfd_signal of %+v succeeded", *s)
 			}
-			fuzzSignal(s.p, sig)
 		case opWait:
 			s := pick()
 			// Short timeouts: an input must not wait for sleep 1000.
 			ms := int32(r.byte() % 64)
-			if rc, _ := fuzzWait(s.p, ms, r.byte()%8 == 1); rc == 0 && (s.closed || s.garbage) {
-				t.Fatalf("procfd_wait on a closed or garbage handle succeeded")
+			if rc, _ := fuzzWait(s.p, ms, r.byte()%8 == 1); rc == 0 && !s.openHandle() {
+				t.Fatalf("procfd_wait of %+v succeeded", *s)
 			}
 		case opOnExit:
 			s := pick()
-			fuzzOnExit(s.p, r.byte()%8 == 1)
+			if rc := fuzzOnExit(s.p, r.byte()%8 == 1); rc >= 0 && !s.openHandle() {
+				t.Fatalf("procfd_on_exit of %+v succeeded", *s)
+			}
 		case opClose:
 			s := pick()
-			rc := fuzzClose(s.p)
-			if !s.closed && !s.garbage && s.p != 0 && rc != 0 && rc != -int(syscall.EBADF) {
-				// Close reports the release's error; the handle is
-				// closed all the same.
-				t.Logf("procfd_close: %d", rc)
-			}
-			if !s.garbage {
-				s.closed = true
-			}
+			open := s.openHandle()
+			closedAs(t, "procfd_close", s, open, fuzzClose(s.p))
 		case opBadPtr:
 			// NULL, C memory that is not a handle, or a small integer
 			// such as (procfd_t *)1: the library takes handles as
@@ -325,6 +367,39 @@ func (h *harness) run(t testing.TB, data []byte) {
 			if fuzzStrerror(r.int32()) == "" {
 				t.Fatal("procfd_strerror gave an empty text")
 			}
+		case opGroupNew:
+			if groups >= maxGroups {
+				continue
+			}
+			if p := h.newGroup(t, r); p != 0 {
+				slots = append(slots, slot{p: p, group: true})
+				groups++
+			}
+		case opGroupMechanism:
+			s := pick()
+			name, null := fuzzGroupMechanism(s.p)
+			namedAs(t, "procfd_group_mechanism", s, s.openGroup(), name, null, "cgroup", "pgroup")
+		case opGroupSignal:
+			s := pick()
+			if rc := fuzzGroupSignal(s.p, signalOf(r)); rc >= 0 && !s.openGroup() {
+				t.Fatalf("procfd_group_signal of %+v succeeded", *s)
+			}
+		case opGroupWait:
+			s := pick()
+			if rc := fuzzGroupWait(s.p, int32(r.byte()%64)); rc == 0 && !s.openGroup() {
+				t.Fatalf("procfd_group_wait of %+v succeeded", *s)
+			}
+		case opGroupFd:
+			s := pick()
+			if fd := fuzzGroupFd(s.p); (fd >= 0) != s.openGroup() {
+				t.Fatalf("procfd_group_fd of %+v: %d", *s, fd)
+			}
+		case opGroupPids:
+			h.groupPids(t, r, pick(), children)
+		case opGroupClose:
+			s := pick()
+			open := s.openGroup()
+			closedAs(t, "procfd_group_close", s, open, fuzzGroupClose(s.p))
 		}
 	}
 	blocked()
@@ -375,7 +450,9 @@ func (h *harness) spawn(t testing.TB, r *reader, slots *[]slot, children *[]int)
 	if flags&0x40 == 0 {
 		attr := &fuzzAttr{Flags: uint32(flags & 0x0f)}
 		if flags&0x10 != 0 && !search {
-			attr.Flags |= uint32(r.byte()) << 4 // bits procfd.h does not define
+			// SIGDEFAULT, SIGMASK, GROUP, and bits procfd.h does
+			// not define
+			attr.Flags |= uint32(r.byte()) << 4
 		}
 		if flags&0x20 != 0 {
 			attr.Dir = r.bytes()
@@ -404,6 +481,10 @@ func (h *harness) spawn(t testing.TB, r *reader, slots *[]slot, children *[]int)
 			attr.NfdsOverride = r.int32()
 		case 3:
 			attr.FdsNull = true
+		}
+		if attr.Flags&fuzzFlagGroup != 0 && len(*slots) > 0 {
+			// Any slot: a group, a handle, garbage, a closed one.
+			attr.Group = (*slots)[int(r.byte())%len(*slots)].p
 		}
 		a.Attr = attr
 	}
@@ -435,12 +516,112 @@ func (h *harness) spawn(t testing.TB, r *reader, slots *[]slot, children *[]int)
 	*slots = append(*slots, slot{p: p, owned: true})
 }
 
+// namedAs checks the text that call gave for s, which was open for it or
+// not: one of names if it was, NULL if not.
+func namedAs(t testing.TB, call string, s *slot, open bool, name string, null bool, names ...string) {
+	if open && (null || !slices.Contains(names, name)) || !open && !null {
+		t.Fatalf("%s of %+v: %q (NULL %v)", call, *s, name, null)
+	}
+}
+
+// closedAs checks what call, a close, returned for s, which was open for
+// it or not, and marks s closed if it was.
+func closedAs(t testing.TB, call string, s *slot, open bool, rc int) {
+	if !open {
+		if rc >= 0 {
+			t.Fatalf("%s of %+v succeeded", call, *s)
+		}
+		return
+	}
+	if rc != 0 {
+		// A close reports the release's error; what it closed is
+		// closed all the same.
+		t.Logf("%s: %d", call, rc)
+	}
+	s.closed = true
+}
+
+// signalOf reads a signal number: mostly 0 to 0xef, and a few that no
+// signal has.
+func signalOf(r *reader) int32 {
+	sig := int32(r.byte())
+	if sig >= 0xf0 {
+		sig = [...]int32{-1, -1 << 31, 65, 1 << 30, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}[sig-0xf0]
+	}
+	return sig
+}
+
+// newGroup calls procfd_group_new with what the input says: a select
+// byte (0x80 with 0x40: out is NULL; 0x20: attr is NULL; 0x10: flag bits
+// procfd.h does not define follow; the low three bits pick the
+// mechanism), then the flags. It returns the group, or 0.
+func (h *harness) newGroup(t testing.TB, r *reader) uintptr {
+	sel := r.byte()
+	outNull := sel&0x80 != 0 && sel&0x40 != 0
+	flags := uint32(r.byte()) &^ fuzzGroupSubreaper
+	if sel&0x10 != 0 {
+		flags |= uint32(r.byte()) << 2
+	}
+	var mechanism []byte
+	switch m := sel % 8; m {
+	case 0: // NULL
+	case 1:
+		mechanism = r.bytes()
+	default:
+		mechanism = []byte([...]string{"", "cgroup", "pgroup", "job", "reaper", "CGROUP"}[m-2])
+	}
+	p, rc := fuzzGroupNew(outNull, sel&0x20 != 0, flags, mechanism)
+	switch {
+	case rc > 0:
+		t.Fatalf("procfd_group_new returned %d", rc)
+	case rc < 0 && p != 0:
+		t.Fatalf("procfd_group_new failed (%d) and still gave a group", rc)
+	case rc == 0 && (outNull || p == 0):
+		t.Fatalf("procfd_group_new succeeded without a group to give")
+	}
+	return p
+}
+
+// groupPids calls procfd_group_pids with a buffer the input sizes, or
+// NULL, or a negative count. What it lists must be children of the test:
+// a group holds nothing else.
+func (h *harness) groupPids(t testing.TB, r *reader, s *slot, children []int) {
+	c := r.byte()
+	n, null := int32(0), true
+	switch c % 4 {
+	case 1:
+		n, null = int32(c>>2)%8, false
+	case 2:
+		n, null = -1-int32(c>>2), false
+	case 3:
+		n = 1 + int32(c>>2) // NULL with a count
+	}
+	rc, pids := fuzzGroupPids(s.p, n, null)
+	if !s.openGroup() {
+		if rc >= 0 {
+			t.Fatalf("procfd_group_pids of %+v succeeded", *s)
+		}
+		return
+	}
+	if bad := n < 0 || null && n > 0; bad != (rc == -int(syscall.EINVAL)) {
+		t.Fatalf("procfd_group_pids(n %d, NULL %v): %d", n, null, rc)
+	}
+	if rc < 0 && rc != -int(syscall.EINVAL) && rc != -int(syscall.EMFILE) && rc != -int(syscall.ENFILE) {
+		t.Fatalf("procfd_group_pids: %d", rc)
+	}
+	for _, pid := range pids {
+		if !slices.Contains(children, int(pid)) {
+			t.Fatalf("procfd_group_pids listed %d, which the test did not start (children %v)", pid, children)
+		}
+	}
+}
+
 // cleanup kills and reaps what the input started and closes what it
 // opened.
 func (h *harness) cleanup(t testing.TB, slots []slot) {
 	for i := range slots {
 		s := &slots[i]
-		if s.closed || s.garbage {
+		if s.closed || s.garbage || s.group {
 			continue
 		}
 		if s.owned {
@@ -451,6 +632,15 @@ func (h *harness) cleanup(t testing.TB, slots []slot) {
 		}
 		fuzzClose(s.p)
 		s.closed = true
+	}
+	// The groups are empty now but for children closed while they ran,
+	// which the loop below kills: a group closed before that is left to
+	// its watcher, which releases it once they have ended.
+	for i := range slots {
+		if s := &slots[i]; s.openGroup() {
+			fuzzGroupClose(s.p)
+			s.closed = true
+		}
 	}
 	// A child closed while it ran (no KILL_ON_CLOSE) runs on, detached:
 	// procfd reaps it when it exits. Kill it through a pidfd, which
@@ -470,7 +660,7 @@ func (h *harness) cleanup(t testing.TB, slots []slot) {
 // settle waits until the input's children are gone and the descriptors
 // are the ones open before it: the handles' last goroutines (procfd_on_exit
 // callbacks, detached children's collectors) finish after the calls return.
-func (h *harness) settle(t *testing.T, before []int, deadline time.Time) {
+func (h *harness) settle(t testing.TB, before []string, deadline time.Time) {
 	for {
 		kids, fds := childPids(t), openFds(t)
 		if len(kids) == 0 && slices.Equal(fds, before) {
@@ -509,9 +699,12 @@ func childPids(t testing.TB) []int {
 	return pids
 }
 
-// openFds lists the process's open descriptors, but the one that reads
-// the list.
-func openFds(t testing.TB) []int {
+// openFds lists the process's open descriptors, each as "FD TARGET", but
+// the one that reads the list, and those open on a file under /proc: the
+// process-group scanner reads /proc/PID/stat files for a moment at a time,
+// and a look that began before its group was released may still run when
+// the next input counts the descriptors.
+func openFds(t testing.TB) []string {
 	d, err := os.Open("/proc/self/fd")
 	if err != nil {
 		t.Fatal(err)
@@ -521,16 +714,30 @@ func openFds(t testing.TB) []int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var fds []int
+	var nums []int
 	for _, n := range names {
 		fd, err := strconv.Atoi(n)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if fd != int(d.Fd()) {
-			fds = append(fds, fd)
+			nums = append(nums, fd)
 		}
 	}
-	slices.Sort(fds)
+	slices.Sort(nums)
+	var fds []string
+	for _, fd := range nums {
+		target, err := os.Readlink("/proc/self/fd/" + strconv.Itoa(fd))
+		if errors.Is(err, os.ErrNotExist) {
+			continue // closed meanwhile
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if target == "/proc" || strings.HasPrefix(target, "/proc/") {
+			continue
+		}
+		fds = append(fds, strconv.Itoa(fd)+" "+target)
+	}
 	return fds
 }

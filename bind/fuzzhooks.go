@@ -8,6 +8,8 @@ package main
 // The procfd_on_exit callback of the fuzz test: it only has to be C.
 static void pfd_fuzz_on_exit(procfd_t *h, const procfd_status_t *st, void *arg) { (void)h; (void)st; (void)arg; }
 static pfd_exit_cb pfd_fuzz_cb(void) { return pfd_fuzz_on_exit; }
+// A group as C passes it: any pointer, a group's or not.
+static void pfd_fuzz_set_group(procfd_attr_t *a, uintptr_t g) { a->group = (procfd_group_t *)g; }
 */
 import "C"
 
@@ -69,6 +71,7 @@ type fuzzAttr struct {
 	Fds          []int32
 	NfdsOverride int32
 	FdsNull      bool
+	Group        uintptr // the procfd_group_t * of PROCFD_GROUP
 }
 
 // fuzzSpawnArgs is what procfd_spawn gets; a nil list is a NULL array.
@@ -120,6 +123,7 @@ func fuzzSpawn(a fuzzSpawnArgs) (uintptr, int) {
 			}
 			attr.fds = fds
 		}
+		C.pfd_fuzz_set_group(attr, C.uintptr_t(a.Attr.Group))
 	}
 	rc := spawn(outp, path, argv, envp, attr)
 	return uintptr(unsafe.Pointer(out)), int(rc)
@@ -175,6 +179,68 @@ func fuzzOnExit(h uintptr, cbNull bool) int {
 
 func fuzzClose(h uintptr) int { return int(closeHandle(handleKey(h))) }
 
+// fuzzGroupNew calls procfd_group_new; mechanism nil is NULL, and attrNull
+// passes no attr at all.
+func fuzzGroupNew(outNull, attrNull bool, flags uint32, mechanism []byte) (uintptr, int) {
+	var m fuzzMem
+	defer m.free()
+	var out *C.procfd_group_t
+	outp := &out
+	if outNull {
+		outp = nil
+	}
+	var attr *C.procfd_group_attr_t
+	if !attrNull {
+		attr = (*C.procfd_group_attr_t)(m.alloc(int(unsafe.Sizeof(C.procfd_group_attr_t{}))))
+		attr.flags = C.uint(flags)
+		if mechanism != nil {
+			attr.mechanism = m.str(mechanism)
+		}
+	}
+	rc := groupNew(outp, attr)
+	return uintptr(unsafe.Pointer(out)), int(rc)
+}
+
+// fuzzGroupMechanism returns procfd_group_mechanism's text, and whether it
+// was NULL.
+func fuzzGroupMechanism(g uintptr) (string, bool) {
+	c := groupMechanism(handleKey(g))
+	if c == nil {
+		return "", true
+	}
+	return C.GoString(c), false
+}
+
+func fuzzGroupSignal(g uintptr, sig int32) int { return int(groupSignal(handleKey(g), C.int(sig))) }
+
+func fuzzGroupWait(g uintptr, timeoutMs int32) int {
+	return int(groupWait(handleKey(g), C.int(timeoutMs)))
+}
+
+func fuzzGroupFd(g uintptr) int { return int(groupFd(handleKey(g))) }
+
+// fuzzGroupPids calls procfd_group_pids with a buffer of n entries, or
+// NULL (with n as given, which may be negative), and returns its result
+// and the entries it may have stored.
+func fuzzGroupPids(g uintptr, n int32, null bool) (int, []int32) {
+	var m fuzzMem
+	defer m.free()
+	var buf *C.int
+	if !null && n > 0 {
+		buf = (*C.int)(m.alloc(int(n) * int(unsafe.Sizeof(C.int(0)))))
+	}
+	rc := groupPids(handleKey(g), buf, C.int(n))
+	var pids []int32
+	if buf != nil && rc > 0 {
+		for _, pid := range unsafe.Slice(buf, min(int(rc), int(n))) {
+			pids = append(pids, int32(pid))
+		}
+	}
+	return int(rc), pids
+}
+
+func fuzzGroupClose(g uintptr) int { return int(groupClose(handleKey(g))) }
+
 func fuzzStrerror(code int32) string { return C.GoString(strerror(C.int(code))) }
 
 // fuzzCMem is n bytes of C memory, for pointers into memory that is not a
@@ -182,3 +248,9 @@ func fuzzStrerror(code int32) string { return C.GoString(strerror(C.int(code))) 
 func fuzzCMem(n int) unsafe.Pointer { return C.calloc(C.size_t(n), 1) }
 
 func fuzzFree(p unsafe.Pointer) { C.free(p) }
+
+// The flags of procfd.h that the fuzz test names.
+const (
+	fuzzFlagGroup      = C.PROCFD_GROUP
+	fuzzGroupSubreaper = C.PROCFD_GROUP_SUBREAPER
+)
