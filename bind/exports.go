@@ -145,17 +145,11 @@ func pfdgo_strerror(err C.int) (msg *C.char) {
 	return strerror(err)
 }
 
-//export pfdgo_version
-func pfdgo_version() (v *C.char) {
-	defer recoverPtr("procfd_version", &v)
-	return version()
-}
-
 // The recover* functions are deferred by every export: a panic is a bug
 // in procfd, and the host process must outlive it. A Go panic must not
 // unwind into C, so each one ends here, named on stderr for the bug
-// report, and the export returns -EIO (or NULL, which procfd_strerror and
-// procfd_version turn into a text: bind/procfd.c).
+// report, and the export returns -EIO (or NULL, which procfd_strerror
+// turns into a text: bind/procfd.c).
 
 func recoverInt(fn string, rc *C.int) {
 	if r := recover(); r != nil {

@@ -95,20 +95,22 @@ func FuzzCABI(f *testing.F) {
 	// what they leave to settle (a group closed while its child ran) is
 	// gone before the first input counts the descriptors.
 	for _, seed := range seeds {
-		before := openFds(f)
-		h.run(f, seed)
-		h.settle(f, before, time.Now().Add(inputBudget))
+		h.runSettled(f, seed)
 	}
 	for _, seed := range seeds {
 		f.Add(seed)
 	}
 
-	f.Fuzz(func(t *testing.T, data []byte) {
-		deadline := time.Now().Add(inputBudget)
-		before := openFds(t)
-		h.run(t, data)
-		h.settle(t, before, deadline)
-	})
+	f.Fuzz(func(t *testing.T, data []byte) { h.runSettled(t, data) })
+}
+
+// runSettled runs one input and waits until it has settled, all within
+// inputBudget.
+func (h *harness) runSettled(t testing.TB, data []byte) {
+	deadline := time.Now().Add(inputBudget)
+	before := openFds(t)
+	h.run(t, data)
+	h.settle(t, before, deadline)
 }
 
 // seeds: what an input looks like (see harness.run and harness.spawn).

@@ -144,8 +144,10 @@ func fuzzPid(h uintptr) int { return int(pid(handleKey(h))) }
 func fuzzFd(h uintptr) int { return int(nativeFd(handleKey(h))) }
 
 // fuzzBackend returns procfd_backend's text, and whether it was NULL.
-func fuzzBackend(h uintptr) (string, bool) {
-	c := backend(handleKey(h))
+func fuzzBackend(h uintptr) (string, bool) { return goStringOrNull(backend(handleKey(h))) }
+
+// goStringOrNull is c as a Go string, and whether c was NULL.
+func goStringOrNull(c *C.char) (string, bool) {
 	if c == nil {
 		return "", true
 	}
@@ -204,11 +206,7 @@ func fuzzGroupNew(outNull, attrNull bool, flags uint32, mechanism []byte) (uintp
 // fuzzGroupMechanism returns procfd_group_mechanism's text, and whether it
 // was NULL.
 func fuzzGroupMechanism(g uintptr) (string, bool) {
-	c := groupMechanism(handleKey(g))
-	if c == nil {
-		return "", true
-	}
-	return C.GoString(c), false
+	return goStringOrNull(groupMechanism(handleKey(g)))
 }
 
 func fuzzGroupSignal(g uintptr, sig int32) int { return int(groupSignal(handleKey(g), C.int(sig))) }

@@ -1,6 +1,6 @@
 /*
  * procfd.c - the functions of include/procfd.h, each a one-line call of its
- * Go export (exports.go).
+ * Go export (exports.go), but procfd_version, which needs nothing of Go.
  *
  * They are defined here, in C, against the header, so that the compiler
  * checks every signature: a function that drifts from its prototype in
@@ -82,21 +82,21 @@ PFD_EXPORT int procfd_group_pids(const procfd_group_t *g, int *pids, int npids) 
 
 PFD_EXPORT int procfd_group_close(procfd_group_t *g) { KEEP_ERRNO(int, pfdgo_group_close((uintptr_t)g)); }
 
-/* These two promise a string. Their Go side returns NULL only when it
- * caught a panic of its own (exports.go), and the caller gets a text even
- * then. */
-#define PFD_STRINGIFY(x) #x
-#define PFD_VERSION_TEXT(major, minor, patch) PFD_STRINGIFY(major) "." PFD_STRINGIFY(minor) "." PFD_STRINGIFY(patch)
-
-static const char *text_or(const char *text, const char *fallback) { return text ? text : fallback; }
-
-PFD_EXPORT const char *procfd_strerror(int err)
+/* procfd.h promises a string. The Go side returns NULL only when it caught
+ * a panic of its own (exports.go), and the caller gets a text even then. */
+static const char *text_or_internal_error(const char *text)
 {
-	KEEP_ERRNO(const char *, text_or(pfdgo_strerror(err), "Unknown error (libprocfd internal error)"));
+	return text ? text : "Unknown error (libprocfd internal error)";
 }
+
+PFD_EXPORT const char *procfd_strerror(int err) { KEEP_ERRNO(const char *, text_or_internal_error(pfdgo_strerror(err))); }
+
+/* The version lives in procfd.h alone; a literal is static storage for
+ * free, and touches no errno. */
+#define PFD_STR_(x) #x
+#define PFD_STR(x) PFD_STR_(x)
 
 PFD_EXPORT const char *procfd_version(void)
 {
-	KEEP_ERRNO(const char *, text_or(pfdgo_version(),
-					 PFD_VERSION_TEXT(PROCFD_VERSION_MAJOR, PROCFD_VERSION_MINOR, PROCFD_VERSION_PATCH)));
+	return PFD_STR(PROCFD_VERSION_MAJOR) "." PFD_STR(PROCFD_VERSION_MINOR) "." PFD_STR(PROCFD_VERSION_PATCH);
 }

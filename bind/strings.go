@@ -6,11 +6,6 @@ package main
 
 // strerror.c: strerror_r in its XSI form whatever the feature macros here.
 int pfd_strerror(int code, char *buf, size_t len);
-
-// The version lives in procfd.h alone; a literal is static storage for free.
-#define PFD_STR_(x) #x
-#define PFD_STR(x) PFD_STR_(x)
-static const char *pfd_version(void) { return PFD_STR(PROCFD_VERSION_MAJOR) "." PFD_STR(PROCFD_VERSION_MINOR) "." PFD_STR(PROCFD_VERSION_PATCH); }
 */
 import "C"
 
@@ -73,5 +68,3 @@ func strerror(err C.int) *C.char {
 	}
 	return c
 }
-
-func version() *C.char { return C.pfd_version() }
