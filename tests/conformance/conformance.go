@@ -198,7 +198,7 @@ func portableSpecs(s suite) {
 				wg.Go(func() {
 					for i := range each {
 						code := g*each + i + 1
-						h, err := procfd.Start(prog, argvs[code], &procfd.Attr{Backend: backend, KillOnClose: true})
+						h, err := startProcess(prog, argvs[code], &procfd.Attr{Backend: backend, KillOnClose: true})
 						if err != nil {
 							results <- result{code, nil, err}
 							continue
@@ -293,7 +293,7 @@ func portableSpecs(s suite) {
 			timedOut := 0
 			for range fdRounds {
 				argv := trueArgv()
-				h, err := procfd.Start(argv[0], argv, &procfd.Attr{Backend: backend})
+				h, err := startProcess(argv[0], argv, &procfd.Attr{Backend: backend})
 				Expect(err).NotTo(HaveOccurred())
 				Expect(awaitReadable(int(h.Fd()), waitTimeout)).To(BeTrue(), "Fd never turned readable")
 				st, err := look(h)

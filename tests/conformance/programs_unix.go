@@ -12,7 +12,8 @@ import (
 	"github.com/procfd/procfd/tests/internal/emulator"
 )
 
-// startProcess is how suite.start starts a process: procfd.Start itself.
+// startProcess is how the specs start a process that must start:
+// procfd.Start itself.
 var startProcess = procfd.Start
 
 // The programs of the portable specs, as POSIX tools and shell lines.

@@ -13,8 +13,9 @@ import (
 	"github.com/procfd/procfd/tests/internal/winhost"
 )
 
-// startProcess is how suite.start starts a process: winhost.Start, which
-// starts again under Wine where Wine failed the start (see there).
+// startProcess is how the specs start a process that must start:
+// winhost.Start, which starts again under Wine where Wine failed the start
+// (see there).
 var startProcess = winhost.Start
 
 // The programs of the portable specs: the child program (tests/internal/

@@ -148,12 +148,12 @@ var _ = Describe("groups on a job object", Label("job"), func() {
 
 	It("makes Fd unsignalled again when a process starts in the emptied group", func() {
 		g := newGroup(nil)
-		h, err := procfd.Start(childExe(), []string{"child", "exit", "0"}, &procfd.Attr{Group: g})
+		h, err := winhost.Start(childExe(), []string{"child", "exit", "0"}, &procfd.Attr{Group: g})
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(h.Close)
 		Expect(g.Wait(waitCtx())).To(Succeed())
 		Expect(signalledNow(g.Fd())).To(BeTrue())
-		h2, err := procfd.Start(childExe(), []string{"child", "sleep"}, &procfd.Attr{Group: g})
+		h2, err := winhost.Start(childExe(), []string{"child", "sleep"}, &procfd.Attr{Group: g})
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(h2.Close)
 		Expect(signalledNow(g.Fd())).To(BeFalse())
@@ -245,7 +245,7 @@ var _ = Describe("groups on a job object", Label("job"), func() {
 		before := threads()
 		for range n {
 			g := newGroup(&procfd.GroupAttr{KillOnClose: true})
-			_, err := procfd.Start(childExe(), []string{"child", "sleep"}, &procfd.Attr{Group: g})
+			_, err := winhost.Start(childExe(), []string{"child", "sleep"}, &procfd.Attr{Group: g})
 			Expect(err).NotTo(HaveOccurred())
 			go g.Wait(context.Background())
 		}
@@ -260,10 +260,13 @@ var _ = Describe("groups on a job object", Label("job"), func() {
 
 var _ = Describe("FromProcess", func() {
 	It("waits for an exec.Cmd's process through the handle", func() {
-		cmd := exec.Command(childExe(), "readexit", "7")
-		stdin, err := cmd.StdinPipe()
+		var stdin io.WriteCloser
+		cmd, err := winhost.StartCommand(func() (cmd *exec.Cmd, err error) {
+			cmd = exec.Command(childExe(), "readexit", "7")
+			stdin, err = cmd.StdinPipe()
+			return cmd, err
+		})
 		Expect(err).NotTo(HaveOccurred())
-		Expect(cmd.Start()).To(Succeed())
 		h, err := procfd.FromProcess(cmd.Process)
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(h.Close)
@@ -281,8 +284,8 @@ var _ = Describe("FromProcess", func() {
 	})
 
 	It("kills the process at Close, and owns a handle of its own", func() {
-		cmd := exec.Command(childExe(), "sleep")
-		Expect(cmd.Start()).To(Succeed())
+		cmd, err := winhost.StartCommand(sleepCommand)
+		Expect(err).NotTo(HaveOccurred())
 		h, err := procfd.FromProcess(cmd.Process)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(cmd.Process.Release()).To(Succeed()) // closes os's handle, not ours
@@ -295,8 +298,11 @@ var _ = Describe("FromProcess", func() {
 	It("refuses nil, and a process already waited for", func() {
 		_, err := procfd.FromProcess(nil)
 		Expect(errors.Is(err, syscall.EINVAL)).To(BeTrue(), "%v", err)
-		cmd := exec.Command(childExe(), "exit", "0")
-		Expect(cmd.Run()).To(Succeed())
+		cmd, err := winhost.StartCommand(func() (*exec.Cmd, error) {
+			return exec.Command(childExe(), "exit", "0"), nil
+		})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(cmd.Wait()).To(Succeed())
 		// os closes its handle in Wait: "os: process already
 		// released", an error of its own.
 		h, err := procfd.FromProcess(cmd.Process)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strconv"
@@ -31,6 +32,9 @@ func childExe() string {
 	Expect(err).NotTo(HaveOccurred())
 	return exe
 }
+
+// sleepCommand makes the command "child sleep", for winhost.StartCommand.
+func sleepCommand() (*exec.Cmd, error) { return exec.Command(childExe(), "sleep"), nil }
 
 // threads counts this process's threads, from a snapshot of every thread.
 func threads() int {
@@ -60,7 +64,7 @@ var _ = Describe("the handle backend", func() {
 	})
 
 	It("gives Fd as the process HANDLE, signalled once the process has ended", func() {
-		h, err := procfd.Start(childExe(), []string{"child", "exit", "9"}, nil)
+		h, err := winhost.Start(childExe(), []string{"child", "exit", "9"}, nil)
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(h.Close)
 		ev, err := windows.WaitForSingleObject(windows.Handle(h.Fd()), uint32(waitTimeout.Milliseconds()))
@@ -78,7 +82,7 @@ var _ = Describe("the handle backend", func() {
 			r.Close()
 			w.Close()
 		})
-		h, err := procfd.Start(childExe(), []string{"child", "spawn"},
+		h, err := winhost.Start(childExe(), []string{"child", "spawn"},
 			&procfd.Attr{KillOnClose: true, Files: []*os.File{nil, w, nil}})
 		Expect(err).NotTo(HaveOccurred())
 		w.Close()
@@ -101,10 +105,13 @@ var _ = Describe("the handle backend", func() {
 
 	Describe("Open", func() {
 		It("gives the exit code of a process it did not start", func() {
-			cmd := exec.Command(childExe(), "readexit", "5")
-			stdin, err := cmd.StdinPipe()
+			var stdin io.WriteCloser
+			cmd, err := winhost.StartCommand(func() (cmd *exec.Cmd, err error) {
+				cmd = exec.Command(childExe(), "readexit", "5")
+				stdin, err = cmd.StdinPipe()
+				return cmd, err
+			})
 			Expect(err).NotTo(HaveOccurred())
-			Expect(cmd.Start()).To(Succeed())
 			h, err := procfd.Open(cmd.Process.Pid)
 			Expect(err).NotTo(HaveOccurred())
 			DeferCleanup(h.Close)
@@ -129,8 +136,8 @@ var _ = Describe("the handle backend", func() {
 		})
 
 		It("kills a process it did not start", func() {
-			cmd := exec.Command(childExe(), "sleep")
-			Expect(cmd.Start()).To(Succeed())
+			cmd, err := winhost.StartCommand(sleepCommand)
+			Expect(err).NotTo(HaveOccurred())
 			h, err := procfd.Open(cmd.Process.Pid)
 			Expect(err).NotTo(HaveOccurred())
 			DeferCleanup(h.Close)

@@ -7,6 +7,7 @@ package winhost
 import (
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -31,19 +32,45 @@ func ChildExe() (string, error) {
 	return filepath.Join(filepath.Dir(exe), "child.exe"), nil
 }
 
-// Start is procfd.Start for the Windows specs. Under Wine, CreateProcessW
-// has answered ERROR_INTERNAL_ERROR in fresh-clone CI runs (in four of
-// some twenty, each in a spec that starts many processes; never in a run
-// of the Windows step alone): Wine's NtCreateUserProcess says so when the
-// new process died in its own start-up, before the program ran. Then, and
-// only under Wine, Start tries again, at most twice, each retry an entry
-// in the running spec's report. On Windows, and for any other error, the
-// first answer stands.
+// Start is procfd.Start for the Windows specs that need the process to
+// start. Under Wine, CreateProcessW now and then answers
+// ERROR_INTERNAL_ERROR: Wine's NtCreateUserProcess says so when the new
+// process died in its own start-up, before the program ran. Fresh-clone CI
+// runs met it in specs that start many processes, and a loop of 2000
+// starts of child.exe under Wine 8.0 beside a CI run met it once. Then, and
+// only under Wine, Start tries again, at most twice, each retry an entry in
+// the running spec's report. On Windows, and for any other error, the first
+// answer stands.
 func Start(path string, argv []string, attr *procfd.Attr) (*procfd.Handle, error) {
 	h, err := procfd.Start(path, argv, attr)
-	for retry := 0; retry < 2 && errors.Is(err, windows.ERROR_INTERNAL_ERROR) && UnderWine(); retry++ {
-		AddReportEntry("Wine: CreateProcessW answered ERROR_INTERNAL_ERROR, started again", err.Error())
+	for retry := 0; retry < 2 && wineFailedStart(err); retry++ {
 		h, err = procfd.Start(path, argv, attr)
 	}
 	return h, err
+}
+
+// StartCommand starts the command that newCmd makes, as Start does: under
+// Wine, a start that Wine failed is tried again with a command newCmd makes
+// anew, since an exec.Cmd starts only once.
+func StartCommand(newCmd func() (*exec.Cmd, error)) (*exec.Cmd, error) {
+	for retry := 0; ; retry++ {
+		cmd, err := newCmd()
+		if err != nil {
+			return nil, err
+		}
+		err = cmd.Start()
+		if err == nil || retry == 2 || !wineFailedStart(err) {
+			return cmd, err
+		}
+	}
+}
+
+// wineFailedStart reports whether err is Wine's ERROR_INTERNAL_ERROR from a
+// start, and if so records it in the running spec's report.
+func wineFailedStart(err error) bool {
+	if !errors.Is(err, windows.ERROR_INTERNAL_ERROR) || !UnderWine() {
+		return false
+	}
+	AddReportEntry("Wine: CreateProcessW answered ERROR_INTERNAL_ERROR, started again", err.Error())
+	return true
 }
