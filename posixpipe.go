@@ -151,6 +151,8 @@ var errUnsafeKill = &unsupportedError{"signalling a child while SIGCHLD is ignor
 // signal never signals a process the handle does not own: the child is
 // unreaped while mu is held, unless other code reaps children (a wait for
 // any child, which nothing can see, or SIGCHLD ignored, which refuses).
+// It looks first, since kill(2) succeeds on a zombie: a child that has
+// exited, though no watch has looked yet, answers ErrProcessDone.
 func (c *pipeChild) signal(sig syscall.Signal) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -159,6 +161,9 @@ func (c *pipeChild) signal(sig syscall.Signal) error {
 	}
 	if signal.Ignored(syscall.SIGCHLD) {
 		return errUnsafeKill
+	}
+	if c.lookLocked(); c.ended {
+		return os.ErrProcessDone
 	}
 	if err := syscall.Kill(c.pid, sig); err != nil {
 		if err == syscall.ESRCH {

@@ -7,7 +7,10 @@ package posix_test
 
 import (
 	"fmt"
+	"os"
 	"os/exec"
+	"os/signal"
+	"syscall"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -35,6 +38,40 @@ var _ = Describe("the death pipe here, with SIGCHLD ignored", func() {
 			Expect(s.Out).To(gbytes.Say("status lost: true"))
 		})
 	}
+})
+
+var _ = Describe("the death pipe here, before the backend has looked", func() {
+	// kill(2) succeeds on a zombie, so Signal must look before it sends.
+	// The look is made to wait: a grandchild holds the death pipe, so no
+	// end of file comes, and signal.Ignore has dropped the backend's
+	// SIGCHLD Notify, so only its periodic look (once a second) would
+	// reap the child. A Notify and Stop of the spec's own then give
+	// SIGCHLD back to Go's handler, so the kernel keeps the child a
+	// zombie (signal.Reset would leave it ignored in the kernel).
+	It("answers ErrProcessDone for a child that has exited, and Wait has its status", func() {
+		// The backend's watch, and its Notify, start with its first
+		// child: make sure there was one.
+		first, err := procfd.Start("/bin/sh", []string{"sh", "-c", "exit 0"}, nil)
+		Expect(err).NotTo(HaveOccurred())
+		_, err = first.Wait(GinkgoT().Context())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(first.Close()).To(Succeed())
+
+		signal.Ignore(syscall.SIGCHLD)
+		taken := make(chan os.Signal, 1)
+		signal.Notify(taken, syscall.SIGCHLD)
+		signal.Stop(taken)
+		h, _ := startWithPipeHolder(5)
+
+		Eventually(func() bool { return procstat.IsZombie(h.Pid()) || !procstat.IsChild(h.Pid()) }).
+			WithTimeout(waitTimeout).Should(BeTrue())
+		Expect(h.Signal(syscall.Signal(0))).To(MatchError(os.ErrProcessDone))
+		Expect(h.Kill()).To(MatchError(os.ErrProcessDone))
+		Expect(procstat.IsChild(h.Pid())).To(BeFalse(), "the look reaped the child")
+		st, err := h.Wait(GinkgoT().Context())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(st.ExitCode).To(Equal(5))
+	})
 })
 
 var _ = Describe("the death pipe here, at scale", func() {

@@ -3,9 +3,9 @@
 package posix_test
 
 import (
+	"bufio"
 	"context"
 	"errors"
-	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -43,24 +43,8 @@ var _ = Describe("the death pipe here", func() {
 	})
 
 	It("reports the child's exit while a grandchild holding the pipe runs on", func() {
-		r, w, err := os.Pipe()
-		Expect(err).NotTo(HaveOccurred())
-		defer r.Close()
-		h, err := procfd.Start("/bin/sh", []string{"sh", "-c", "sleep 60 & echo $!; exit 7"},
-			&procfd.Attr{Files: []*os.File{nil, w, nil}})
-		w.Close()
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(h.Close)
-
-		// The grandchild inherited the death pipe's write end: no end
-		// of file comes while it runs, only SIGCHLD says the child
-		// ended.
-		line, err := io.ReadAll(io.LimitReader(r, 16))
-		Expect(err).NotTo(HaveOccurred())
-		grandchild, err := strconv.Atoi(strings.TrimSpace(string(line)))
-		Expect(err).NotTo(HaveOccurred(), "%q", line)
-		DeferCleanup(syscall.Kill, grandchild, syscall.SIGKILL)
-
+		// Only SIGCHLD says the child ended.
+		h, grandchild := startWithPipeHolder(7)
 		ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
 		defer cancel()
 		st, err := h.Wait(ctx)
@@ -110,4 +94,26 @@ func readable(fd uintptr, d time.Duration) bool {
 		Expect(err).NotTo(HaveOccurred())
 		return n > 0
 	}
+}
+
+// startWithPipeHolder starts a shell that starts a grandchild (sleep 60)
+// and exits with code. The grandchild inherits the death pipe's write
+// end, so no end of file comes when the child ends. It returns the handle
+// and the grandchild's pid; both are ended when the spec ends.
+func startWithPipeHolder(code int) (*procfd.Handle, int) {
+	GinkgoHelper()
+	r, w, err := os.Pipe()
+	Expect(err).NotTo(HaveOccurred())
+	defer r.Close()
+	h, err := procfd.Start("/bin/sh", []string{"sh", "-c", "sleep 60 & echo $!; exit " + strconv.Itoa(code)},
+		&procfd.Attr{Files: []*os.File{nil, w, nil}})
+	w.Close()
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(h.Close)
+	line, err := bufio.NewReader(r).ReadString('\n')
+	Expect(err).NotTo(HaveOccurred())
+	grandchild, err := strconv.Atoi(strings.TrimSpace(line))
+	Expect(err).NotTo(HaveOccurred(), "%q", line)
+	DeferCleanup(syscall.Kill, grandchild, syscall.SIGKILL)
+	return h, grandchild
 }
