@@ -272,9 +272,12 @@ func (h *Handle) Backend() Backend { return h.backend }
 // leaves the handle knowing the child is gone: Signal reports
 // os.ErrProcessDone and Wait ErrStatusLost. Without a pidfd (Linux without
 // pidfd_open, and the pipe backend of macOS, NetBSD, OpenBSD and FreeBSD
-// built without cgo, which has none) it uses kill(2) on a child it has not
-// reaped, and while SIGCHLD is ignored (the kernel may then reap the
-// process and give its PID away at any moment) it refuses with an error
+// built without cgo, which has none) it first looks whether the child has
+// exited, which answers os.ErrProcessDone (Linux looks with waitid and
+// WNOWAIT; the other systems with wait4, which reaps it), and otherwise
+// uses kill(2) on the child it has not reaped; while SIGCHLD is ignored
+// (the kernel may then reap the process and give its PID away at any
+// moment) it refuses with an error
 // matching ErrUnsupported. What it cannot see there is a wait for any child
 // elsewhere in the process (waitpid(-1)) reaping the child before the kill.
 func (h *Handle) Signal(sig os.Signal) error { return h.signal(sig) }
