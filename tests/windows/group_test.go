@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"syscall"
 	"time"
 
@@ -260,13 +259,7 @@ var _ = Describe("groups on a job object", Label("job"), func() {
 
 var _ = Describe("FromProcess", func() {
 	It("waits for an exec.Cmd's process through the handle", func() {
-		var stdin io.WriteCloser
-		cmd, err := winhost.StartCommand(func() (cmd *exec.Cmd, err error) {
-			cmd = exec.Command(childExe(), "readexit", "7")
-			stdin, err = cmd.StdinPipe()
-			return cmd, err
-		})
-		Expect(err).NotTo(HaveOccurred())
+		cmd, stdin := startReadExit(7)
 		h, err := procfd.FromProcess(cmd.Process)
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(h.Close)
@@ -284,8 +277,7 @@ var _ = Describe("FromProcess", func() {
 	})
 
 	It("kills the process at Close, and owns a handle of its own", func() {
-		cmd, err := winhost.StartCommand(sleepCommand)
-		Expect(err).NotTo(HaveOccurred())
+		cmd := startCmd("sleep")
 		h, err := procfd.FromProcess(cmd.Process)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(cmd.Process.Release()).To(Succeed()) // closes os's handle, not ours
@@ -298,10 +290,7 @@ var _ = Describe("FromProcess", func() {
 	It("refuses nil, and a process already waited for", func() {
 		_, err := procfd.FromProcess(nil)
 		Expect(errors.Is(err, syscall.EINVAL)).To(BeTrue(), "%v", err)
-		cmd, err := winhost.StartCommand(func() (*exec.Cmd, error) {
-			return exec.Command(childExe(), "exit", "0"), nil
-		})
-		Expect(err).NotTo(HaveOccurred())
+		cmd := startCmd("exit", "0")
 		Expect(cmd.Wait()).To(Succeed())
 		// os closes its handle in Wait: "os: process already
 		// released", an error of its own.

@@ -33,8 +33,28 @@ func childExe() string {
 	return exe
 }
 
-// sleepCommand makes the command "child sleep", for winhost.StartCommand.
-func sleepCommand() (*exec.Cmd, error) { return exec.Command(childExe(), "sleep"), nil }
+// startCmd starts child.exe with args as an exec.Cmd, through
+// winhost.StartCommand.
+func startCmd(args ...string) *exec.Cmd {
+	GinkgoHelper()
+	cmd, err := winhost.StartCommand(func() (*exec.Cmd, error) { return exec.Command(childExe(), args...), nil })
+	Expect(err).NotTo(HaveOccurred())
+	return cmd
+}
+
+// startReadExit starts "child readexit code" as startCmd does, and returns
+// the pipe to its standard input: it exits once that is closed.
+func startReadExit(code int) (*exec.Cmd, io.WriteCloser) {
+	GinkgoHelper()
+	var stdin io.WriteCloser
+	cmd, err := winhost.StartCommand(func() (cmd *exec.Cmd, err error) {
+		cmd = exec.Command(childExe(), "readexit", strconv.Itoa(code))
+		stdin, err = cmd.StdinPipe()
+		return cmd, err
+	})
+	Expect(err).NotTo(HaveOccurred())
+	return cmd, stdin
+}
 
 // threads counts this process's threads, from a snapshot of every thread.
 func threads() int {
@@ -105,13 +125,7 @@ var _ = Describe("the handle backend", func() {
 
 	Describe("Open", func() {
 		It("gives the exit code of a process it did not start", func() {
-			var stdin io.WriteCloser
-			cmd, err := winhost.StartCommand(func() (cmd *exec.Cmd, err error) {
-				cmd = exec.Command(childExe(), "readexit", "5")
-				stdin, err = cmd.StdinPipe()
-				return cmd, err
-			})
-			Expect(err).NotTo(HaveOccurred())
+			cmd, stdin := startReadExit(5)
 			h, err := procfd.Open(cmd.Process.Pid)
 			Expect(err).NotTo(HaveOccurred())
 			DeferCleanup(h.Close)
@@ -136,8 +150,7 @@ var _ = Describe("the handle backend", func() {
 		})
 
 		It("kills a process it did not start", func() {
-			cmd, err := winhost.StartCommand(sleepCommand)
-			Expect(err).NotTo(HaveOccurred())
+			cmd := startCmd("sleep")
 			h, err := procfd.Open(cmd.Process.Pid)
 			Expect(err).NotTo(HaveOccurred())
 			DeferCleanup(h.Close)

@@ -41,36 +41,35 @@ func ChildExe() (string, error) {
 // only under Wine, Start tries again, at most twice, each retry an entry in
 // the running spec's report. On Windows, and for any other error, the first
 // answer stands.
-func Start(path string, argv []string, attr *procfd.Attr) (*procfd.Handle, error) {
-	h, err := procfd.Start(path, argv, attr)
-	for retry := 0; retry < 2 && wineFailedStart(err); retry++ {
+func Start(path string, argv []string, attr *procfd.Attr) (h *procfd.Handle, err error) {
+	err = retryUnderWine(func() (err error) {
 		h, err = procfd.Start(path, argv, attr)
-	}
+		return err
+	})
 	return h, err
 }
 
 // StartCommand starts the command that newCmd makes, as Start does: under
 // Wine, a start that Wine failed is tried again with a command newCmd makes
 // anew, since an exec.Cmd starts only once.
-func StartCommand(newCmd func() (*exec.Cmd, error)) (*exec.Cmd, error) {
-	for retry := 0; ; retry++ {
-		cmd, err := newCmd()
-		if err != nil {
-			return nil, err
+func StartCommand(newCmd func() (*exec.Cmd, error)) (cmd *exec.Cmd, err error) {
+	err = retryUnderWine(func() (err error) {
+		if cmd, err = newCmd(); err != nil {
+			return err
 		}
-		err = cmd.Start()
-		if err == nil || retry == 2 || !wineFailedStart(err) {
-			return cmd, err
-		}
-	}
+		return cmd.Start()
+	})
+	return cmd, err
 }
 
-// wineFailedStart reports whether err is Wine's ERROR_INTERNAL_ERROR from a
-// start, and if so records it in the running spec's report.
-func wineFailedStart(err error) bool {
-	if !errors.Is(err, windows.ERROR_INTERNAL_ERROR) || !UnderWine() {
-		return false
+// retryUnderWine runs start, and under Wine runs it again, at most twice,
+// while it fails with ERROR_INTERNAL_ERROR, each retry an entry in the
+// running spec's report.
+func retryUnderWine(start func() error) error {
+	err := start()
+	for retry := 0; retry < 2 && errors.Is(err, windows.ERROR_INTERNAL_ERROR) && UnderWine(); retry++ {
+		AddReportEntry("Wine: CreateProcessW answered ERROR_INTERNAL_ERROR, started again", err.Error())
+		err = start()
 	}
-	AddReportEntry("Wine: CreateProcessW answered ERROR_INTERNAL_ERROR, started again", err.Error())
-	return true
+	return err
 }
